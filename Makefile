@@ -1,0 +1,51 @@
+# podrec: nested workflow records as jsonb, served with the semantics of five record APIs.
+
+EXTENSION = podrec
+EXTVERSION = 0.1.0
+
+MODULE_big = podrec
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+HEADERS = $(wildcard src/*.h)
+
+# The install script is generated from the per-concern sources in src/sql,
+# concatenated in file-name order; released upgrade scripts live in src/upgrade.
+DATA_built = podrec--$(EXTVERSION).sql
+DATA = $(wildcard src/upgrade/podrec--*--*.sql)
+EXTRA_CLEAN = podrec--$(EXTVERSION).sql
+
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=podrec
+
+ISOLATION = $(patsubst test/isolation/specs/%.spec,%,$(sort $(wildcard test/isolation/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test/isolation --load-extension=podrec
+
+TAP_TESTS = 1
+PROVE_TESTS = $(sort $(wildcard test/t/*.pl))
+PROVE_FLAGS = -I ./test/perl
+
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+podrec--$(EXTVERSION).sql: $(sort $(wildcard src/sql/*.sql))
+	cat $^ > $@
+
+.PHONY: bench fuzz lint dist
+
+bench:
+	$(MAKE) -C test/bench
+
+fuzz:
+	$(MAKE) -C test/fuzz run FUZZ_SECONDS=$${FUZZ_SECONDS:-3600}
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem \
+		-I src -I $(shell $(PG_CONFIG) --includedir-server) src/*.c
+	clang-tidy --quiet $(sort $(wildcard src/*.c)) -- -I src -I $(shell $(PG_CONFIG) --includedir-server)
+
+dist:
+	git archive --format zip --prefix=podrec-$(EXTVERSION)/ --output podrec-$(EXTVERSION).zip HEAD

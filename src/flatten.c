@@ -1,0 +1,903 @@
+/*-------------------------------------------------------------------------
+ *
+ * flatten.c
+ *	  records_flatten, records_flatten_each and records_unflatten.
+ *
+ * A flat record maps the flat key of every leaf of an item to the leaf's
+ * value.  The rules (README, "Flattening rules"):
+ *
+ *	- a top-level key is a segment of its own; nested object keys are joined
+ *	  with the separator;
+ *	- a top-level array is a module array: an object element whose step id
+ *	  (flow_step_id by default) is a string that does not look like a
+ *	  position is addressed by that step id, and its step-id key is not
+ *	  emitted; every other element (no string step id, a step id such as
+ *	  "3" that looks like a position, or a later element repeating an
+ *	  earlier step id) is addressed by its 1-based position and keeps all of
+ *	  its keys;
+ *	- elements of nested arrays are addressed by 1-based position;
+ *	- null stays null, empty objects and arrays are leaves, and a key
+ *	  containing the separator or a backslash is escaped with a backslash.
+ *
+ * The walk never prints and re-parses text: it iterates the jsonb containers
+ * and hands each leaf to a callback, which either pushes it into a new jsonb
+ * object (records_flatten) or into a tuplestore (records_flatten_each).
+ *
+ * Copyright (c) 2026, podrec authors
+ *
+ * IDENTIFICATION
+ *	  src/flatten.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "podrec.h"
+
+#include "flatten.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+PG_FUNCTION_INFO_V1(podrec_records_flatten);
+PG_FUNCTION_INFO_V1(podrec_records_flatten_each);
+PG_FUNCTION_INFO_V1(podrec_records_unflatten);
+
+/* State of one flattening walk. */
+typedef struct FlattenWalk
+{
+	const FlattenOptions *opts;
+	StringInfoData key;			/* flat key of the current position */
+	FlattenLeafCallback emit;
+	void	   *arg;
+	const char *fname;
+	int			depth;
+} FlattenWalk;
+
+/* A step id candidate of a module array element, for duplicate detection. */
+typedef struct StepRef
+{
+	const char *id;
+	int			len;
+	int			index;
+} StepRef;
+
+/* The container header of an empty jsonb object: no pairs. */
+static const uint32 empty_object_header = JB_FOBJECT;
+
+static void flatten_value(FlattenWalk *w, JsonbValue *v);
+
+/* Name of a jsonb value's type, for error messages. */
+static const char *
+json_type_name(Jsonb *j)
+{
+	if (JB_ROOT_IS_SCALAR(j))
+		return "scalar";
+	return JB_ROOT_IS_OBJECT(j) ? "object" : "array";
+}
+
+/* Fill FlattenOptions from the SQL arguments, rejecting unusable ones. */
+void
+podrec_flatten_options(FlattenOptions *opts, text *sep, text *step_key,
+					   const char *fname)
+{
+	opts->sep = VARDATA_ANY(sep);
+	opts->seplen = VARSIZE_ANY_EXHDR(sep);
+	opts->step_key = VARDATA_ANY(step_key);
+	opts->step_keylen = VARSIZE_ANY_EXHDR(step_key);
+
+	if (opts->seplen == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("separator of %s must not be empty", fname)));
+	if (memchr(opts->sep, '\\', opts->seplen) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("separator of %s must not contain a backslash", fname),
+				 errdetail("The backslash escapes separators inside keys.")));
+}
+
+/* Is s a 1-based position as flat keys write it: [1-9][0-9]{0,8}? */
+bool
+podrec_is_position(const char *s, int len)
+{
+	int			i;
+
+	if (len < 1 || len > 9 || s[0] < '1' || s[0] > '9')
+		return false;
+	for (i = 1; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* Append one key segment, escaping backslashes and separators. */
+void
+podrec_append_escaped(StringInfo buf, const char *s, int len,
+					  const FlattenOptions *opts)
+{
+	int			i = 0;
+
+	/* Fast path: nothing to escape. */
+	if (memchr(s, '\\', len) == NULL && memchr(s, opts->sep[0], len) == NULL)
+	{
+		appendBinaryStringInfo(buf, s, len);
+		return;
+	}
+	while (i < len)
+	{
+		if (s[i] == '\\')
+		{
+			appendBinaryStringInfo(buf, "\\\\", 2);
+			i++;
+		}
+		else if (len - i >= opts->seplen &&
+				 memcmp(s + i, opts->sep, opts->seplen) == 0)
+		{
+			appendStringInfoChar(buf, '\\');
+			appendBinaryStringInfo(buf, opts->sep, opts->seplen);
+			i += opts->seplen;
+		}
+		else
+			appendStringInfoChar(buf, s[i++]);
+	}
+}
+
+/* Append the separator (unless at the root) and an escaped key segment. */
+static inline void
+push_segment(FlattenWalk *w, const char *s, int len)
+{
+	if (w->key.len > 0 || w->depth > 0)
+		appendBinaryStringInfo(&w->key, w->opts->sep, w->opts->seplen);
+	podrec_append_escaped(&w->key, s, len, w->opts);
+}
+
+/* Append the separator and a 1-based position. */
+static inline void
+push_position(FlattenWalk *w, int position)
+{
+	char		digits[12];
+
+	appendBinaryStringInfo(&w->key, w->opts->sep, w->opts->seplen);
+	appendBinaryStringInfo(&w->key, digits, pg_ltoa(position, digits));
+}
+
+/* Hand the current flat key and a leaf value to the callback. */
+static inline void
+emit_leaf(FlattenWalk *w, JsonbValue *v)
+{
+	CHECK_FOR_INTERRUPTS();
+	w->emit(w->arg, w->key.data, w->key.len, v);
+}
+
+/* Enter one nesting level, refusing documents nested too deeply. */
+static inline void
+enter_level(FlattenWalk *w)
+{
+	check_stack_depth();
+	if (++w->depth > PODREC_MAX_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("item is nested too deeply for %s", w->fname),
+				 errdetail("The maximum nesting depth is %d.", PODREC_MAX_DEPTH)));
+}
+
+/* Flatten the pairs of an object, optionally leaving out the step-id key. */
+static void
+flatten_object(FlattenWalk *w, JsonbContainer *c, bool skip_step_key)
+{
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbValue	k,
+				v;
+	JsonbIteratorToken tok;
+	int			saved = w->key.len;
+
+	enter_level(w);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		if (tok != WJB_KEY)
+			continue;
+		tok = JsonbIteratorNext(&it, &v, true);
+		Assert(tok == WJB_VALUE);
+		if (skip_step_key &&
+			k.val.string.len == w->opts->step_keylen &&
+			memcmp(k.val.string.val, w->opts->step_key, w->opts->step_keylen) == 0)
+			continue;
+		push_segment(w, k.val.string.val, k.val.string.len);
+		flatten_value(w, &v);
+		w->key.len = saved;
+		w->key.data[saved] = '\0';
+	}
+	w->depth--;
+}
+
+/* Flatten a nested array: every element is addressed by its position. */
+static void
+flatten_array(FlattenWalk *w, JsonbContainer *c)
+{
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			saved = w->key.len;
+	int			position = 0;
+
+	enter_level(w);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		push_position(w, ++position);
+		flatten_value(w, &v);
+		w->key.len = saved;
+		w->key.data[saved] = '\0';
+	}
+	w->depth--;
+}
+
+/* Flatten any value found at the current key. */
+static void
+flatten_value(FlattenWalk *w, JsonbValue *v)
+{
+	JsonbContainer *c;
+
+	if (v->type != jbvBinary || JsonContainerSize(v->val.binary.data) == 0)
+	{
+		emit_leaf(w, v);
+		return;
+	}
+	c = v->val.binary.data;
+	if (JsonContainerIsObject(c))
+		flatten_object(w, c, false);
+	else
+		flatten_array(w, c);
+}
+
+/* Order step ids bytewise, then by position, to find first occurrences. */
+static int
+compare_step_refs(const void *a, const void *b)
+{
+	const StepRef *x = (const StepRef *) a;
+	const StepRef *y = (const StepRef *) b;
+	int			cmp = memcmp(x->id, y->id, Min(x->len, y->len));
+
+	if (cmp != 0)
+		return cmp;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->index - y->index;
+}
+
+/*
+ * The step id by which an element of a module array is addressed, or NULL
+ * when it is addressed by position.
+ */
+static const char *
+element_step_id(FlattenWalk *w, JsonbValue *elem, int *len)
+{
+	JsonbValue	id;
+
+	if (elem->type != jbvBinary || !JsonContainerIsObject(elem->val.binary.data))
+		return NULL;
+	if (!getKeyJsonValueFromContainer(elem->val.binary.data, w->opts->step_key,
+									  w->opts->step_keylen, &id) ||
+		id.type != jbvString ||
+		podrec_is_position(id.val.string.val, id.val.string.len))
+		return NULL;
+	*len = id.val.string.len;
+	return id.val.string.val;
+}
+
+/*
+ * Flatten a top-level (module) array.  The first element carrying a given
+ * step id is addressed by it; repeats fall back to their position so that
+ * nothing is overwritten.
+ */
+static void
+flatten_module_array(FlattenWalk *w, JsonbContainer *c)
+{
+	int			n = JsonContainerSize(c);
+	JsonbValue *elems = palloc(sizeof(JsonbValue) * n);
+	bool	   *by_step = palloc0(sizeof(bool) * n);
+	StepRef    *refs = palloc(sizeof(StepRef) * n);
+	int			nrefs = 0;
+	int			saved = w->key.len;
+	int			i;
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	enter_level(w);
+	i = 0;
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		elems[i] = v;
+		refs[nrefs].id = element_step_id(w, &elems[i], &refs[nrefs].len);
+		if (refs[nrefs].id != NULL)
+			refs[nrefs++].index = i;
+		i++;
+	}
+	Assert(i == n);
+
+	/* Only the first element with a given step id is addressed by it. */
+	if (nrefs > 1)
+		qsort(refs, nrefs, sizeof(StepRef), compare_step_refs);
+	for (i = 0; i < nrefs; i++)
+		by_step[refs[i].index] = (i == 0 ||
+								  refs[i].len != refs[i - 1].len ||
+								  memcmp(refs[i].id, refs[i - 1].id, refs[i].len) != 0);
+
+	for (i = 0; i < n; i++)
+	{
+		if (by_step[i])
+		{
+			JsonbValue	id;
+
+			(void) getKeyJsonValueFromContainer(elems[i].val.binary.data,
+												w->opts->step_key,
+												w->opts->step_keylen, &id);
+			push_segment(w, id.val.string.val, id.val.string.len);
+			if (JsonContainerSize(elems[i].val.binary.data) == 1)
+			{
+				/* Only the step id: keep the element as an empty object. */
+				JsonbValue	empty;
+
+				empty.type = jbvBinary;
+				empty.val.binary.data = (JsonbContainer *) &empty_object_header;
+				empty.val.binary.len = sizeof(empty_object_header);
+				emit_leaf(w, &empty);
+			}
+			else
+				flatten_object(w, elems[i].val.binary.data, true);
+		}
+		else
+		{
+			push_position(w, i + 1);
+			flatten_value(w, &elems[i]);
+		}
+		w->key.len = saved;
+		w->key.data[saved] = '\0';
+	}
+	w->depth--;
+	pfree(elems);
+	pfree(by_step);
+	pfree(refs);
+}
+
+/* Walk an item and hand every leaf, with its flat key, to emit. */
+void
+podrec_flatten_walk(Jsonb *item, const FlattenOptions *opts,
+					FlattenLeafCallback emit, void *arg, const char *fname)
+{
+	FlattenWalk w;
+	JsonbIterator *it;
+	JsonbValue	k,
+				v;
+	JsonbIteratorToken tok;
+
+	if (!JB_ROOT_IS_OBJECT(item))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot call %s on a non-object", fname),
+				 errdetail("The item is a JSON %s.", json_type_name(item)),
+				 errhint("An item is a JSON object whose keys hold scalars, objects or module arrays.")));
+
+	w.opts = opts;
+	w.emit = emit;
+	w.arg = arg;
+	w.fname = fname;
+	w.depth = 0;
+	initStringInfo(&w.key);
+
+	it = JsonbIteratorInit(&item->root);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		if (tok != WJB_KEY)
+			continue;
+		tok = JsonbIteratorNext(&it, &v, true);
+		Assert(tok == WJB_VALUE);
+		podrec_append_escaped(&w.key, k.val.string.val, k.val.string.len, opts);
+		w.depth = 1;
+		if (v.type == jbvBinary && JsonContainerIsArray(v.val.binary.data) &&
+			JsonContainerSize(v.val.binary.data) > 0)
+			flatten_module_array(&w, v.val.binary.data);
+		else
+			flatten_value(&w, &v);
+		w.depth = 0;
+		resetStringInfo(&w.key);
+	}
+	pfree(w.key.data);
+}
+
+/* Callback of records_flatten: push the pair into the result object. */
+static void
+push_pair(void *arg, const char *key, int keylen, JsonbValue *value)
+{
+	JsonbParseState **state = (JsonbParseState **) arg;
+	JsonbValue	k;
+
+	k.type = jbvString;
+	k.val.string.len = keylen;
+	k.val.string.val = pnstrdup(key, keylen);
+	pushJsonbValue(state, WJB_KEY, &k);
+	pushJsonbValue(state, WJB_VALUE, value);
+}
+
+/* Flatten an item into a new jsonb object. */
+Jsonb *
+podrec_flatten(Jsonb *item, const FlattenOptions *opts)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *result;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	podrec_flatten_walk(item, opts, push_pair, &state, "records_flatten");
+	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(result);
+}
+
+/* records_flatten(item jsonb, sep text, step_key text) returns jsonb */
+Datum
+podrec_records_flatten(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *item = PG_GETARG_JSONB_P(0);
+	FlattenOptions opts;
+
+	podrec_flatten_options(&opts, PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2),
+						   "records_flatten");
+	PG_RETURN_JSONB_P(podrec_flatten(item, &opts));
+}
+
+/* Tuplestore target of records_flatten_each, with a per-row context. */
+typedef struct EachTarget
+{
+	Tuplestorestate *store;
+	TupleDesc	desc;
+	MemoryContext row_context;
+} EachTarget;
+
+/* Callback of records_flatten_each: one row per leaf. */
+static void
+put_row(void *arg, const char *key, int keylen, JsonbValue *value)
+{
+	EachTarget *t = (EachTarget *) arg;
+	MemoryContext old = MemoryContextSwitchTo(t->row_context);
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	values[0] = PointerGetDatum(cstring_to_text_with_len(key, keylen));
+	values[1] = JsonbPGetDatum(JsonbValueToJsonb(value));
+	tuplestore_putvalues(t->store, t->desc, values, nulls);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(t->row_context);
+}
+
+/*
+ * records_flatten_each(item jsonb, sep text, step_key text)
+ *		returns table(key text, value jsonb)
+ *
+ * Materialize mode: the walk is recursive, so rows go to a tuplestore, which
+ * keeps work_mem worth in memory and spills the rest to disk; each row is
+ * built in a context that is reset after it is stored.
+ */
+Datum
+podrec_records_flatten_each(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Jsonb	   *item = PG_GETARG_JSONB_P(0);
+	FlattenOptions opts;
+	EachTarget	target;
+
+	podrec_flatten_options(&opts, PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2),
+						   "records_flatten_each");
+	InitMaterializedSRF(fcinfo, 0);
+	target.store = rsinfo->setResult;
+	target.desc = rsinfo->setDesc;
+	target.row_context = AllocSetContextCreate(CurrentMemoryContext,
+											   "records_flatten_each row",
+											   ALLOCSET_SMALL_SIZES);
+	podrec_flatten_walk(item, &opts, put_row, &target, "records_flatten_each");
+	MemoryContextDelete(target.row_context);
+	PG_RETURN_NULL();
+}
+
+/* ---------------------------------------------------------------------
+ * records_unflatten
+ * ---------------------------------------------------------------------
+ */
+
+/* One key segment after unescaping. */
+typedef struct Segment
+{
+	char	   *s;
+	int			len;
+} Segment;
+
+/* One pair of the flat record, its key split into segments. */
+typedef struct FlatEntry
+{
+	Segment    *segs;
+	int			nsegs;
+	char	   *key;			/* the flat key as written, for messages */
+	JsonbValue	value;
+} FlatEntry;
+
+/* State of one unflattening. */
+typedef struct Unflatten
+{
+	const FlattenOptions *opts;
+	FlatEntry  *entries;
+	int			nentries;
+	JsonbParseState *state;
+} Unflatten;
+
+/* A run of entries sharing one segment at some depth. */
+typedef struct KeyGroup
+{
+	Segment    *seg;
+	int			lo;
+	int			hi;
+	int			position;		/* 1-based position, or 0 if not one */
+} KeyGroup;
+
+/* Split a flat key into unescaped segments. */
+static void
+split_key(const FlattenOptions *opts, const char *key, int len, FlatEntry *e)
+{
+	int			cap = 4;
+	int			i = 0;
+	StringInfoData seg;
+
+	e->segs = palloc(sizeof(Segment) * cap);
+	e->nsegs = 0;
+	e->key = pnstrdup(key, len);
+	initStringInfo(&seg);
+	for (;;)
+	{
+		if (i == len || (len - i >= opts->seplen &&
+						 memcmp(key + i, opts->sep, opts->seplen) == 0))
+		{
+			if (e->nsegs == cap)
+			{
+				cap *= 2;
+				e->segs = repalloc(e->segs, sizeof(Segment) * cap);
+			}
+			e->segs[e->nsegs].s = pnstrdup(seg.data, seg.len);
+			e->segs[e->nsegs].len = seg.len;
+			e->nsegs++;
+			resetStringInfo(&seg);
+			if (i == len)
+				break;
+			i += opts->seplen;
+		}
+		else if (key[i] == '\\')
+		{
+			if (i + 1 < len && key[i + 1] == '\\')
+			{
+				appendStringInfoChar(&seg, '\\');
+				i += 2;
+			}
+			else if (len - i - 1 >= opts->seplen &&
+					 memcmp(key + i + 1, opts->sep, opts->seplen) == 0)
+			{
+				appendBinaryStringInfo(&seg, opts->sep, opts->seplen);
+				i += 1 + opts->seplen;
+			}
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_ESCAPE_SEQUENCE),
+						 errmsg("invalid escape in flat key \"%s\"", e->key),
+						 errdetail("A backslash must be followed by a backslash or by the separator \"%.*s\".",
+								   opts->seplen, opts->sep)));
+		}
+		else
+			appendStringInfoChar(&seg, key[i++]);
+	}
+	pfree(seg.data);
+}
+
+/* Compare two segments bytewise, shorter first on a tie. */
+static int
+compare_segments(const Segment *a, const Segment *b)
+{
+	int			cmp = memcmp(a->s, b->s, Min(a->len, b->len));
+
+	if (cmp != 0)
+		return cmp;
+	return (a->len > b->len) - (a->len < b->len);
+}
+
+/* Order flat entries segment by segment, so that subtrees are contiguous. */
+static int
+compare_entries(const void *a, const void *b)
+{
+	const FlatEntry *x = (const FlatEntry *) a;
+	const FlatEntry *y = (const FlatEntry *) b;
+	int			n = Min(x->nsegs, y->nsegs);
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		int			cmp = compare_segments(&x->segs[i], &y->segs[i]);
+
+		if (cmp != 0)
+			return cmp;
+	}
+	return (x->nsegs > y->nsegs) - (x->nsegs < y->nsegs);
+}
+
+/* Report two flat keys that cannot both be unflattened. */
+static void
+report_conflict(const FlatEntry *holder, const FlatEntry *nested)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("flat keys \"%s\" and \"%s\" conflict", holder->key, nested->key),
+			 errdetail("\"%s\" holds a value, so it cannot also contain \"%s\".",
+					   holder->key, nested->key)));
+}
+
+/* Split entries [lo, hi) into runs that share the segment at depth. */
+static KeyGroup *
+group_children(Unflatten *u, int lo, int hi, int depth, int *ngroups)
+{
+	KeyGroup	   *groups = palloc(sizeof(KeyGroup) * (hi - lo));
+	int			n = 0;
+	int			i;
+
+	for (i = lo; i < hi; i++)
+	{
+		Segment    *seg = &u->entries[i].segs[depth];
+
+		if (n > 0 && compare_segments(groups[n - 1].seg, seg) == 0)
+		{
+			groups[n - 1].hi = i + 1;
+			continue;
+		}
+		groups[n].seg = seg;
+		groups[n].lo = i;
+		groups[n].hi = i + 1;
+		groups[n].position = podrec_is_position(seg->s, seg->len) ?
+			pg_strtoint32(pnstrdup(seg->s, seg->len)) : 0;
+		n++;
+	}
+	*ngroups = n;
+	return groups;
+}
+
+/* Is this leaf value an empty object? */
+static bool
+is_empty_object(const JsonbValue *v)
+{
+	return v->type == jbvBinary &&
+		JsonContainerIsObject(v->val.binary.data) &&
+		JsonContainerSize(v->val.binary.data) == 0;
+}
+
+/*
+ * Place groups into array slots: positions where they say, the others (step
+ * ids) into the free slots in order.  False if the groups are not an array.
+ */
+static bool
+layout_array(KeyGroup *groups, int n, bool allow_steps, KeyGroup **slots)
+{
+	int			i,
+				next = 0;
+
+	for (i = 0; i < n; i++)
+		slots[i] = NULL;
+	for (i = 0; i < n; i++)
+	{
+		if (groups[i].position == 0)
+		{
+			if (!allow_steps)
+				return false;
+			continue;
+		}
+		if (groups[i].position > n)
+			return false;
+		slots[groups[i].position - 1] = &groups[i];
+	}
+	for (i = 0; i < n; i++)
+	{
+		if (groups[i].position != 0)
+			continue;
+		while (slots[next] != NULL)
+			next++;
+		slots[next] = &groups[i];
+	}
+	return true;
+}
+
+static void build_value(Unflatten *u, int lo, int hi, int depth, JsonbIteratorToken tok);
+
+/* Push the pairs of an object built from groups at depth. */
+static void
+build_object_pairs(Unflatten *u, KeyGroup *groups, int n, int depth)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		JsonbValue	k;
+
+		k.type = jbvString;
+		k.val.string.val = groups[i].seg->s;
+		k.val.string.len = groups[i].seg->len;
+		pushJsonbValue(&u->state, WJB_KEY, &k);
+		build_value(u, groups[i].lo, groups[i].hi, depth + 1, WJB_VALUE);
+	}
+}
+
+/* Push a module element addressed by step id: the step id, then its keys. */
+static void
+build_step_element(Unflatten *u, KeyGroup *g)
+{
+	JsonbValue	k,
+				id;
+	KeyGroup	   *children;
+	int			n,
+				i;
+
+	pushJsonbValue(&u->state, WJB_BEGIN_OBJECT, NULL);
+	k.type = jbvString;
+	k.val.string.val = (char *) u->opts->step_key;
+	k.val.string.len = u->opts->step_keylen;
+	id.type = jbvString;
+	id.val.string.val = g->seg->s;
+	id.val.string.len = g->seg->len;
+	pushJsonbValue(&u->state, WJB_KEY, &k);
+	pushJsonbValue(&u->state, WJB_VALUE, &id);
+	if (u->entries[g->lo].nsegs > 2)
+	{
+		children = group_children(u, g->lo, g->hi, 2, &n);
+		for (i = 0; i < n; i++)
+			if (children[i].seg->len == u->opts->step_keylen &&
+				memcmp(children[i].seg->s, u->opts->step_key, u->opts->step_keylen) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("flat key \"%s\" conflicts with the step id of its module element",
+								u->entries[children[i].lo].key),
+						 errdetail("An element addressed by step id \"%.*s\" cannot also carry the key \"%.*s\".",
+								   g->seg->len, g->seg->s,
+								   u->opts->step_keylen, u->opts->step_key)));
+		build_object_pairs(u, children, n, 2);
+		pfree(children);
+	}
+	pushJsonbValue(&u->state, WJB_END_OBJECT, NULL);
+}
+
+/*
+ * Can the children of a top-level key be a module array?  Every group that is
+ * not a position must be a step element: a subtree, or the empty object left
+ * by an element that held only its step id.
+ */
+static bool
+is_module_array(Unflatten *u, KeyGroup *groups, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		FlatEntry  *first = &u->entries[groups[i].lo];
+
+		if (groups[i].position != 0)
+			continue;
+		if (first->nsegs == 2 && !is_empty_object(&first->value))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Push the value of the subtree formed by entries [lo, hi), which share
+ * their first depth segments, as a WJB_VALUE or WJB_ELEM.
+ */
+static void
+build_value(Unflatten *u, int lo, int hi, int depth, JsonbIteratorToken tok)
+{
+	KeyGroup	   *groups;
+	KeyGroup	  **slots;
+	int			n,
+				i;
+	bool		array;
+
+	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
+	if (u->entries[lo].nsegs == depth)
+	{
+		if (hi - lo > 1)
+			report_conflict(&u->entries[lo], &u->entries[lo + 1]);
+		pushJsonbValue(&u->state, tok, &u->entries[lo].value);
+		return;
+	}
+
+	groups = group_children(u, lo, hi, depth, &n);
+	slots = palloc(sizeof(KeyGroup *) * n);
+	if (depth == 1)
+		array = is_module_array(u, groups, n) && layout_array(groups, n, true, slots);
+	else
+		array = layout_array(groups, n, false, slots);
+
+	if (!array)
+	{
+		pushJsonbValue(&u->state, WJB_BEGIN_OBJECT, NULL);
+		build_object_pairs(u, groups, n, depth);
+		pushJsonbValue(&u->state, WJB_END_OBJECT, NULL);
+	}
+	else
+	{
+		pushJsonbValue(&u->state, WJB_BEGIN_ARRAY, NULL);
+		for (i = 0; i < n; i++)
+		{
+			if (slots[i]->position == 0)
+			{
+				FlatEntry  *first = &u->entries[slots[i]->lo];
+
+				if (first->nsegs == 2 && slots[i]->hi - slots[i]->lo > 1)
+					report_conflict(first, &u->entries[slots[i]->lo + 1]);
+				build_step_element(u, slots[i]);
+			}
+			else
+				build_value(u, slots[i]->lo, slots[i]->hi, depth + 1, WJB_ELEM);
+		}
+		pushJsonbValue(&u->state, WJB_END_ARRAY, NULL);
+	}
+	pfree(groups);
+	pfree(slots);
+}
+
+/* records_unflatten(record jsonb, sep text, step_key text) returns jsonb */
+Datum
+podrec_records_unflatten(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *record = PG_GETARG_JSONB_P(0);
+	FlattenOptions opts;
+	Unflatten	u;
+	JsonbIterator *it;
+	JsonbValue	k,
+				v;
+	JsonbIteratorToken tok;
+	KeyGroup	   *groups;
+	int			n;
+	JsonbValue *result;
+
+	podrec_flatten_options(&opts, PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2),
+						   "records_unflatten");
+	if (!JB_ROOT_IS_OBJECT(record))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot call %s on a non-object", "records_unflatten"),
+				 errdetail("The flat record is a JSON %s.", json_type_name(record))));
+
+	u.opts = &opts;
+	u.state = NULL;
+	u.nentries = 0;
+	u.entries = palloc(sizeof(FlatEntry) * Max(JsonContainerSize(&record->root), 1));
+	it = JsonbIteratorInit(&record->root);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		if (tok != WJB_KEY)
+			continue;
+		tok = JsonbIteratorNext(&it, &v, true);
+		Assert(tok == WJB_VALUE);
+		CHECK_FOR_INTERRUPTS();
+		split_key(&opts, k.val.string.val, k.val.string.len, &u.entries[u.nentries]);
+		u.entries[u.nentries].value = v;
+		u.nentries++;
+	}
+	if (u.nentries > 1)
+		qsort(u.entries, u.nentries, sizeof(FlatEntry), compare_entries);
+
+	pushJsonbValue(&u.state, WJB_BEGIN_OBJECT, NULL);
+	if (u.nentries > 0)
+	{
+		groups = group_children(&u, 0, u.nentries, 0, &n);
+		build_object_pairs(&u, groups, n, 0);
+	}
+	result = pushJsonbValue(&u.state, WJB_END_OBJECT, NULL);
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(result));
+}
