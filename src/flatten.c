@@ -19,6 +19,13 @@
  *	- null stays null, empty objects and arrays are leaves, and a key
  *	  containing the separator or a backslash is escaped with a backslash.
  *
+ * records_unflatten inverts this.  A flat record does not say everything:
+ * jsonb keeps object keys sorted, so the order of step-addressed elements is
+ * lost (they come back in step-id order, after positional elements are put
+ * back at their positions); a top-level object whose every value is a
+ * non-empty object reads as a module array; and an object whose keys are
+ * exactly "1".."n" reads as an array.  Every other item comes back as it was.
+ *
  * The walk never prints and re-parses text: it iterates the jsonb containers
  * and hands each leaf to a callback, which either pushes it into a new jsonb
  * object (records_flatten) or into a tuplestore (records_flatten_each).
@@ -783,10 +790,26 @@ is_module_array(Unflatten *u, KeyGroup *groups, int n)
 	for (i = 0; i < n; i++)
 	{
 		FlatEntry  *first = &u->entries[groups[i].lo];
+		KeyGroup   *grandchildren;
+		KeyGroup  **slots;
+		int			ng;
+		bool		array_shaped;
 
 		if (groups[i].position != 0)
 			continue;
-		if (first->nsegs == 2 && !is_empty_object(&first->value))
+		if (first->nsegs == 2)
+		{
+			if (!is_empty_object(&first->value))
+				return false;
+			continue;
+		}
+		/* A subtree shaped like an array (keys 1..n) is a value, not an element. */
+		grandchildren = group_children(u, groups[i].lo, groups[i].hi, 2, &ng);
+		slots = palloc(sizeof(KeyGroup *) * ng);
+		array_shaped = layout_array(grandchildren, ng, false, slots);
+		pfree(grandchildren);
+		pfree(slots);
+		if (array_shaped)
 			return false;
 	}
 	return true;
