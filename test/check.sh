@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . test/lib.sh
 
 [ "$(id -u)" = 0 ] || { echo "test/check.sh: run as root (it installs packages and starts servers as postgres)" >&2; exit 1; }
-install_deps
+install_deps || { echo "check: 0 passed, 1 failed"; exit 1; }
 build_and_install || { echo "check: 0 passed, 1 failed"; exit 1; }
 
 work=$(mktemp -d /tmp/podrec-check.XXXXXX)
