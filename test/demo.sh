@@ -18,7 +18,7 @@ rm -rf "$dir"
 start_cluster "$dir" "$port"
 chmod -R a+rX test/demo
 runuser -u postgres -- psql -X -q -h "$dir" -p "$port" -U postgres -c 'CREATE DATABASE podrec_demo'
-runuser -u postgres -- psql -X -h "$dir" -p "$port" -U postgres -d podrec_demo \
+runuser -u postgres -- psql -X -q -P pager=off -h "$dir" -p "$port" -U postgres -d podrec_demo \
 	-v ON_ERROR_STOP=1 -f test/demo/demo.sql
 
 cat <<MSG

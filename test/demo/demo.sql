@@ -1,5 +1,4 @@
 -- podrec demo: sample items and what podrec makes of them.
-\pset pager off
 CREATE EXTENSION podrec;
 
 \echo
