@@ -44,8 +44,9 @@ fuzz:
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem \
+		--suppress="*:$(shell $(PG_CONFIG) --includedir-server)/*" --suppress=toomanyconfigs \
 		-I src -I $(shell $(PG_CONFIG) --includedir-server) src/*.c
-	clang-tidy --quiet $(sort $(wildcard src/*.c)) -- -I src -I $(shell $(PG_CONFIG) --includedir-server)
+	clang-tidy --quiet --warnings-as-errors="*" $(sort $(wildcard src/*.c)) -- -I src -I $(shell $(PG_CONFIG) --includedir-server)
 
 dist:
 	git archive --format zip --prefix=podrec-$(EXTVERSION)/ --output podrec-$(EXTVERSION).zip HEAD

@@ -76,6 +76,14 @@ static const uint32 empty_object_header = JB_FOBJECT;
 
 static void flatten_value(FlattenWalk *w, JsonbValue *v);
 
+/* Read the value that follows a key in an object iteration. */
+static inline void
+next_value(JsonbIterator **it, JsonbValue *v)
+{
+	if (JsonbIteratorNext(it, v, true) != WJB_VALUE)
+		elog(ERROR, "unexpected jsonb iterator token");
+}
+
 /* Name of a jsonb value's type, for error messages. */
 static const char *
 json_type_name(Jsonb *j)
@@ -206,8 +214,7 @@ flatten_object(FlattenWalk *w, JsonbContainer *c, bool skip_step_key)
 	{
 		if (tok != WJB_KEY)
 			continue;
-		tok = JsonbIteratorNext(&it, &v, true);
-		Assert(tok == WJB_VALUE);
+		next_value(&it, &v);
 		if (skip_step_key &&
 			k.val.string.len == w->opts->step_keylen &&
 			memcmp(k.val.string.val, w->opts->step_key, w->opts->step_keylen) == 0)
@@ -404,8 +411,7 @@ podrec_flatten_walk(Jsonb *item, const FlattenOptions *opts,
 	{
 		if (tok != WJB_KEY)
 			continue;
-		tok = JsonbIteratorNext(&it, &v, true);
-		Assert(tok == WJB_VALUE);
+		next_value(&it, &v);
 		podrec_append_escaped(&w.key, k.val.string.val, k.val.string.len, opts);
 		w.depth = 1;
 		if (v.type == jbvBinary && JsonContainerIsArray(v.val.binary.data) &&
@@ -905,8 +911,7 @@ podrec_records_unflatten(PG_FUNCTION_ARGS)
 	{
 		if (tok != WJB_KEY)
 			continue;
-		tok = JsonbIteratorNext(&it, &v, true);
-		Assert(tok == WJB_VALUE);
+		next_value(&it, &v);
 		CHECK_FOR_INTERRUPTS();
 		split_key(&opts, k.val.string.val, k.val.string.len, &u.entries[u.nentries]);
 		u.entries[u.nentries].value = v;
