@@ -195,6 +195,8 @@ typedef struct FilterNode
 	const char *flags;			/* FOP_REGEX: a subset of "ims", NUL-terminated */
 
 	int			position;		/* 1-based character position in text, 0 if none */
+
+	void	   *extra;			/* evaluator's prepared form of the atom */
 } FilterNode;
 
 /* Field types of record types (records_list, record_query). */

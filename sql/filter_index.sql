@@ -1,0 +1,42 @@
+-- matches() is served by a GIN jsonb_path_ops index: for constants and for parameters.
+
+CREATE TABLE idx_items(id serial PRIMARY KEY, doc jsonb NOT NULL);
+INSERT INTO idx_items(doc)
+SELECT jsonb_build_object('barcode_scanning', jsonb_build_array(jsonb_build_object('flow_step_id', 'barcode', 'code', 'C' || g)),
+                          'n', g, 'name', 'item ' || g)
+FROM generate_series(1, 2000) AS g;
+CREATE INDEX idx_items_doc ON idx_items USING gin (doc jsonb_path_ops);
+ANALYZE idx_items;
+SET enable_seqscan = off;
+
+-- A constant filter: the index condition is the filter's index jsonpath.
+EXPLAIN (COSTS OFF) SELECT id FROM idx_items WHERE podrec.matches(doc, 'barcode_scanning.barcode.code == "C42"');
+SELECT id FROM idx_items WHERE podrec.matches(doc, 'barcode_scanning.barcode.code == "C42"');
+EXPLAIN (COSTS OFF) SELECT id FROM idx_items WHERE podrec.matches(doc, '[{"field_id": "n", "operator": "IS_ANY_OF", "value": [5, 7]}]'::jsonb);
+SELECT id FROM idx_items WHERE podrec.matches(doc, '[{"field_id": "n", "operator": "IS_ANY_OF", "value": [5, 7]}]'::jsonb) ORDER BY id;
+
+-- A filter with nothing to look up in an index gets no index condition.
+RESET enable_seqscan;
+EXPLAIN (COSTS OFF) SELECT id FROM idx_items WHERE podrec.matches(doc, 'name =~ /item 4$/');
+SET enable_seqscan = off;
+
+-- A bound parameter, in a generic plan: the index path is compiled at run time.
+SET plan_cache_mode = force_generic_plan;
+PREPARE find(text) AS SELECT id FROM idx_items WHERE podrec.matches(doc, $1);
+EXPLAIN (COSTS OFF) EXECUTE find('n == 9');
+EXECUTE find('n == 9');
+EXECUTE find('n=in.(10,11)&name=like.item*');
+PREPARE findj(jsonb) AS SELECT id FROM idx_items WHERE podrec.matches(doc, $1);
+EXPLAIN (COSTS OFF) EXECUTE findj('{"n": {"operator": "", "value": 12}}');
+EXECUTE findj('{"n": {"operator": "", "value": 12}}');
+RESET plan_cache_mode;
+
+-- A filter taken from another table, in a nested loop.
+CREATE TEMP TABLE wanted(f text);
+INSERT INTO wanted VALUES ('n == 100'), ('barcode_scanning.barcode.code == "C200"');
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+EXPLAIN (COSTS OFF) SELECT w.f, i.id FROM wanted w JOIN idx_items i ON podrec.matches(i.doc, w.f);
+SELECT w.f, i.id FROM wanted w JOIN idx_items i ON podrec.matches(i.doc, w.f) ORDER BY i.id;
+RESET ALL;
+DROP TABLE idx_items;

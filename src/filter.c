@@ -1,0 +1,553 @@
+/*-------------------------------------------------------------------------
+ *
+ * filter.c
+ *	  SQL entry points of filters: filter_compile, filter_index_path,
+ *	  filter_explain, matches, and the planner support function that lets a
+ *	  GIN jsonb_path_ops index serve matches().
+ *
+ * Filters arrive as jsonb (a JSON dialect, or a JSON string holding a text
+ * filter) or as text (read as JSON when it starts with "[" or "{", else a
+ * text dialect).  matches() keeps the parsed, prepared filter in fn_extra
+ * for as long as calls bring the same filter, so a scan parses it once.
+ *
+ * Copyright (c) 2026, podrec authors
+ *
+ * IDENTIFICATION
+ *	  src/filter.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "podrec.h"
+
+#include "catalog/pg_type.h"
+#include "filter_eval.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/supportnodes.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_func.h"
+#include "utils/builtins.h"
+#include "utils/jsonpath.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+PG_FUNCTION_INFO_V1(podrec_filter_compile_jsonb);
+PG_FUNCTION_INFO_V1(podrec_filter_compile_text);
+PG_FUNCTION_INFO_V1(podrec_filter_index_path_jsonb);
+PG_FUNCTION_INFO_V1(podrec_filter_index_path_text);
+PG_FUNCTION_INFO_V1(podrec_filter_explain_jsonb);
+PG_FUNCTION_INFO_V1(podrec_filter_explain_text);
+PG_FUNCTION_INFO_V1(podrec_matches_jsonb);
+PG_FUNCTION_INFO_V1(podrec_matches_text);
+PG_FUNCTION_INFO_V1(podrec_matches_support);
+
+/* FilterAlloc callback: palloc in the current memory context. */
+void *
+podrec_filter_palloc(void *ctx, size_t size)
+{
+	return palloc(size);
+}
+
+/* Raise a parser's FilterError as an ERROR with the matching SQLSTATE. */
+void
+podrec_filter_report(const FilterError *err)
+{
+	int			code;
+
+	switch (err->kind)
+	{
+		case FILTER_ERR_SYNTAX:
+			code = ERRCODE_SYNTAX_ERROR;
+			break;
+		case FILTER_ERR_LIMIT:
+			code = ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+			break;
+		default:
+			code = ERRCODE_INVALID_PARAMETER_VALUE;
+			break;
+	}
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg_internal("%s", err->message[0] ? err->message : "invalid filter"),
+			 err->detail[0] ? errdetail_internal("%s", err->detail) : 0,
+			 err->hint[0] ? errhint("%s", err->hint) : 0));
+}
+
+/* Convert one jsonb value into an FJson node. */
+static FJson *
+jsonb_value_to_fjson(FilterAlloc *a, JsonbValue *v, int depth)
+{
+	FJson	   *j = filter_alloc(a, sizeof(FJson));
+
+	check_stack_depth();
+	if (depth > FILTER_MAX_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("filter is nested too deeply"),
+				 errdetail("The maximum nesting depth is %d.", FILTER_MAX_DEPTH)));
+	switch (v->type)
+	{
+		case jbvNull:
+			j->type = FJ_NULL;
+			break;
+		case jbvBool:
+			j->type = FJ_BOOL;
+			j->boolean = v->val.boolean;
+			break;
+		case jbvNumeric:
+			j->type = FJ_NUMBER;
+			j->str = DatumGetCString(DirectFunctionCall1(numeric_out,
+														 NumericGetDatum(v->val.numeric)));
+			j->len = strlen(j->str);
+			break;
+		case jbvString:
+			j->type = FJ_STRING;
+			j->str = pnstrdup(v->val.string.val, v->val.string.len);
+			j->len = v->val.string.len;
+			break;
+		case jbvBinary:
+			{
+				JsonbContainer *c = v->val.binary.data;
+				int			n = JsonContainerSize(c);
+				JsonbIterator *it = JsonbIteratorInit(c);
+				JsonbValue	k,
+							e;
+				JsonbIteratorToken tok;
+				int			i = 0;
+
+				j->type = JsonContainerIsObject(c) ? FJ_OBJECT : FJ_ARRAY;
+				j->items = filter_alloc(a, sizeof(FJson *) * Max(n, 1));
+				if (j->type == FJ_OBJECT)
+				{
+					j->keys = filter_alloc(a, sizeof(char *) * Max(n, 1));
+					j->keylens = filter_alloc(a, sizeof(int) * Max(n, 1));
+				}
+				while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+				{
+					CHECK_FOR_INTERRUPTS();
+					if (tok == WJB_ELEM)
+						j->items[i++] = jsonb_value_to_fjson(a, &k, depth + 1);
+					else if (tok == WJB_KEY)
+					{
+						if (JsonbIteratorNext(&it, &e, true) != WJB_VALUE)
+							elog(ERROR, "unexpected jsonb iterator token");
+						j->keys[i] = pnstrdup(k.val.string.val, k.val.string.len);
+						j->keylens[i] = k.val.string.len;
+						j->items[i++] = jsonb_value_to_fjson(a, &e, depth + 1);
+					}
+				}
+				j->n = i;
+				break;
+			}
+		default:
+			elog(ERROR, "unexpected jsonb value type %d", (int) v->type);
+	}
+	return j;
+}
+
+/* The FJson tree of a jsonb document. */
+FJson *
+podrec_jsonb_to_fjson(FilterAlloc *a, Jsonb *jb)
+{
+	JsonbValue	v;
+
+	if (JB_ROOT_IS_SCALAR(jb))
+	{
+		JsonbValue *scalar = getIthJsonbValueFromContainer(&jb->root, 0);
+
+		return jsonb_value_to_fjson(a, scalar, 0);
+	}
+	v.type = jbvBinary;
+	v.val.binary.data = &jb->root;
+	v.val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	return jsonb_value_to_fjson(a, &v, 0);
+}
+
+/* Parse a jsonb filter of any dialect into a normalized tree. */
+FilterNode *
+podrec_filter_parse_jsonb(Jsonb *filter, const FilterResolver *resolver,
+						  FilterDialect *dialect)
+{
+	FilterAlloc alloc = {podrec_filter_palloc, NULL};
+	FilterError err = {0};
+	FilterNode *node;
+
+	node = filter_parse_json(&alloc, podrec_jsonb_to_fjson(&alloc, filter), resolver,
+							 dialect, &err);
+	if (node == NULL)
+		podrec_filter_report(&err);
+	return filter_normalize(&alloc, node);
+}
+
+/*
+ * Parse a text filter: JSON when it starts with "[" or "{" (after white
+ * space), otherwise the flowthings language or PostgREST pairs.
+ */
+FilterNode *
+podrec_filter_parse_text(text *filter, const FilterResolver *resolver,
+						 FilterDialect *dialect)
+{
+	FilterAlloc alloc = {podrec_filter_palloc, NULL};
+	FilterError err = {0};
+	const char *s = VARDATA_ANY(filter);
+	int			len = VARSIZE_ANY_EXHDR(filter);
+	int			i = 0;
+	FilterNode *node;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	if (i < len && (s[i] == '[' || s[i] == '{'))
+	{
+		Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+															CStringGetDatum(text_to_cstring(filter))));
+
+		return podrec_filter_parse_jsonb(jb, resolver, dialect);
+	}
+	node = filter_parse_any_text(&alloc, s, len, dialect, &err);
+	if (node == NULL)
+		podrec_filter_report(&err);
+	return filter_normalize(&alloc, node);
+}
+
+/* Parse argument argno (jsonb or text, as is_text says) and prepare it. */
+static void
+parse_and_prepare(FunctionCallInfo fcinfo, int argno, bool is_text, PreparedFilter *pf)
+{
+	FilterDialect dialect;
+	FilterNode *root;
+
+	if (is_text)
+		root = podrec_filter_parse_text(PG_GETARG_TEXT_PP(argno), NULL, &dialect);
+	else
+		root = podrec_filter_parse_jsonb(PG_GETARG_JSONB_P(argno), NULL, &dialect);
+	podrec_filter_prepare(pf, root, dialect);
+}
+
+/* The jsonpath of a prepared filter, as a Datum. */
+static Datum
+filter_jsonpath_datum(const PreparedFilter *pf, FilterPathMode mode)
+{
+	FilterAlloc alloc = {podrec_filter_palloc, NULL};
+	FilterBuf	buf;
+
+	filter_buf_init(&buf, &alloc);
+	filter_to_jsonpath(&buf, pf->root, mode);
+	return DirectFunctionCall1(jsonpath_in, CStringGetDatum(buf.data));
+}
+
+/* filter_compile(filter jsonb) returns jsonpath */
+Datum
+podrec_filter_compile_jsonb(PG_FUNCTION_ARGS)
+{
+	PreparedFilter pf;
+
+	parse_and_prepare(fcinfo, 0, false, &pf);
+	PG_RETURN_DATUM(filter_jsonpath_datum(&pf, FILTER_PATH_FULL));
+}
+
+/* filter_compile(filter text) returns jsonpath */
+Datum
+podrec_filter_compile_text(PG_FUNCTION_ARGS)
+{
+	PreparedFilter pf;
+
+	parse_and_prepare(fcinfo, 0, true, &pf);
+	PG_RETURN_DATUM(filter_jsonpath_datum(&pf, FILTER_PATH_FULL));
+}
+
+/* filter_index_path(filter jsonb) returns jsonpath: the GIN-served part */
+Datum
+podrec_filter_index_path_jsonb(PG_FUNCTION_ARGS)
+{
+	PreparedFilter pf;
+
+	parse_and_prepare(fcinfo, 0, false, &pf);
+	PG_RETURN_DATUM(filter_jsonpath_datum(&pf, FILTER_PATH_INDEX));
+}
+
+/* filter_index_path(filter text) returns jsonpath */
+Datum
+podrec_filter_index_path_text(PG_FUNCTION_ARGS)
+{
+	PreparedFilter pf;
+
+	parse_and_prepare(fcinfo, 0, true, &pf);
+	PG_RETURN_DATUM(filter_jsonpath_datum(&pf, FILTER_PATH_INDEX));
+}
+
+/*
+ * Collect the conditions a GIN index serves: the atoms that FILTER_PATH_INDEX
+ * states and that are not under NOT or inside an OR that cannot be served
+ * whole.  Returns whether node itself is served.
+ */
+static bool
+collect_index_parts(const FilterNode *node, FilterBuf *parts, int *count)
+{
+	FilterAlloc alloc = {podrec_filter_palloc, NULL};
+	FilterBuf	path;
+	bool		any = false;
+	int			i;
+
+	check_stack_depth();
+	switch (node->op)
+	{
+		case FOP_TRUE:
+		case FOP_NOT:
+			return false;
+		case FOP_AND:
+			for (i = 0; i < node->nargs; i++)
+				any |= collect_index_parts(node->args[i], parts, count);
+			return any;
+		case FOP_OR:
+			filter_buf_init(&path, &alloc);
+			filter_to_jsonpath(&path, node, FILTER_PATH_INDEX);
+			if (strcmp(path.data, "true") == 0)
+				return false;
+			break;
+		default:
+			filter_buf_init(&path, &alloc);
+			filter_to_jsonpath(&path, node, FILTER_PATH_INDEX);
+			if (strcmp(path.data, "true") == 0)
+				return false;
+			break;
+	}
+	if ((*count)++ > 0)
+		filter_buf_appends(parts, ", ");
+	filter_to_json(parts, node);
+	return true;
+}
+
+/* filter_explain for a prepared filter. */
+static Datum
+explain_filter(const PreparedFilter *pf)
+{
+	FilterAlloc alloc = {podrec_filter_palloc, NULL};
+	FilterBuf	buf,
+				path,
+				index,
+				parts;
+	int			count = 0;
+
+	filter_buf_init(&buf, &alloc);
+	filter_buf_init(&path, &alloc);
+	filter_buf_init(&index, &alloc);
+	filter_buf_init(&parts, &alloc);
+	filter_to_jsonpath(&path, pf->root, FILTER_PATH_FULL);
+	filter_to_jsonpath(&index, pf->root, FILTER_PATH_INDEX);
+	collect_index_parts(pf->root, &parts, &count);
+
+	filter_buf_appends(&buf, "{\"dialect\": ");
+	filter_buf_append_json_string(&buf, podrec_filter_dialect_name(pf->dialect),
+								  strlen(podrec_filter_dialect_name(pf->dialect)));
+	filter_buf_appends(&buf, ", \"filter\": ");
+	filter_to_json(&buf, pf->root);
+	filter_buf_appends(&buf, ", \"jsonpath\": ");
+	filter_buf_append_json_string(&buf, path.data, path.len);
+	filter_buf_appends(&buf, ", \"index\": {\"jsonpath\": ");
+	if (strcmp(index.data, "true") == 0)
+		filter_buf_appends(&buf, "null");
+	else
+		filter_buf_append_json_string(&buf, index.data, index.len);
+	filter_buf_appends(&buf, ", \"conditions\": [");
+	filter_buf_append(&buf, parts.data, parts.len);
+	filter_buf_printf(&buf, "]}, \"needs_time\": %s}", pf->needs_time ? "true" : "false");
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
+
+/* filter_explain(filter jsonb) returns jsonb */
+Datum
+podrec_filter_explain_jsonb(PG_FUNCTION_ARGS)
+{
+	PreparedFilter pf;
+
+	parse_and_prepare(fcinfo, 0, false, &pf);
+	PG_RETURN_DATUM(explain_filter(&pf));
+}
+
+/* filter_explain(filter text) returns jsonb */
+Datum
+podrec_filter_explain_text(PG_FUNCTION_ARGS)
+{
+	PreparedFilter pf;
+
+	parse_and_prepare(fcinfo, 0, true, &pf);
+	PG_RETURN_DATUM(explain_filter(&pf));
+}
+
+/* The filter a matches() call site last saw, parsed and prepared. */
+typedef struct MatchesCache
+{
+	MemoryContext context;
+	char	   *filter;			/* the filter's bytes */
+	Size		filter_len;
+	PreparedFilter pf;
+} MatchesCache;
+
+/*
+ * The prepared filter of argument 1, from the call site's cache when the
+ * filter is the one it saw last.
+ */
+static const PreparedFilter *
+cached_filter(FunctionCallInfo fcinfo, bool is_text)
+{
+	MatchesCache *cache = (MatchesCache *) fcinfo->flinfo->fn_extra;
+	struct varlena *filter = PG_GETARG_VARLENA_PP(1);
+	const char *bytes = VARDATA_ANY(filter);
+	Size		len = VARSIZE_ANY_EXHDR(filter);
+	MemoryContext old;
+
+	if (cache != NULL && cache->filter_len == len &&
+		memcmp(cache->filter, bytes, len) == 0)
+		return &cache->pf;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(MatchesCache));
+		cache->context = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+											   "podrec matches filter",
+											   ALLOCSET_SMALL_SIZES);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	else
+	{
+		MemoryContextReset(cache->context);
+		cache->filter = NULL;
+		cache->filter_len = 0;
+	}
+	old = MemoryContextSwitchTo(cache->context);
+	parse_and_prepare(fcinfo, 1, is_text, &cache->pf);
+	cache->filter = palloc(len + 1);
+	memcpy(cache->filter, bytes, len);
+	cache->filter_len = len;
+	MemoryContextSwitchTo(old);
+	return &cache->pf;
+}
+
+/* The shared body of the matches() variants. */
+static Datum
+matches_common(FunctionCallInfo fcinfo, bool is_text)
+{
+	Jsonb	   *item = PG_GETARG_JSONB_P(0);
+	const PreparedFilter *pf = cached_filter(fcinfo, is_text);
+	bool		has_time = PG_NARGS() > 2;
+
+	PG_RETURN_BOOL(podrec_filter_eval(pf, item, has_time,
+									  has_time ? PG_GETARG_TIMESTAMPTZ(2) : 0));
+}
+
+/*
+ * matches(item jsonb, filter jsonb [, at timestamptz]) returns boolean
+ *
+ * Exact: what the filter says of records_flatten(item).  at is the time
+ * AGE conditions measure from.
+ */
+Datum
+podrec_matches_jsonb(PG_FUNCTION_ARGS)
+{
+	return matches_common(fcinfo, false);
+}
+
+/* matches(item jsonb, filter text [, at timestamptz]) returns boolean */
+Datum
+podrec_matches_text(PG_FUNCTION_ARGS)
+{
+	return matches_common(fcinfo, true);
+}
+
+/* The OID of podrec.filter_index_path for a filter of type argtype. */
+static Oid
+index_path_function(Oid argtype)
+{
+	List	   *name = list_make2(makeString("podrec"), makeString("filter_index_path"));
+
+	return LookupFuncName(name, 1, &argtype, false);
+}
+
+/*
+ * The index condition for matches(item, filter) on an index column that
+ * item matches: item @@ <the filter's index jsonpath>, lossy (matches()
+ * stays as the filter).  A constant filter is compiled now; a parameter or
+ * other row-independent expression is compiled when the scan starts.
+ */
+static List *
+matches_index_condition(SupportRequestIndexCondition *req)
+{
+	FuncExpr   *call;
+	Node	   *item;
+	Node	   *filter;
+	Node	   *path;
+	Oid			filter_type;
+	Oid			op;
+
+	if (!IsA(req->node, FuncExpr) || req->indexarg != 0)
+		return NIL;
+	call = (FuncExpr *) req->node;
+	if (list_length(call->args) < 2)
+		return NIL;
+	item = linitial(call->args);
+	filter = lsecond(call->args);
+	filter_type = exprType(filter);
+	if (filter_type != JSONBOID && filter_type != TEXTOID)
+		return NIL;
+
+	/* The index must be able to run jsonb @@ jsonpath. */
+	op = get_opfamily_member(req->opfamily, JSONBOID, JSONPATHOID,
+							 JsonbJsonpathPredicateStrategyNumber);
+	if (!OidIsValid(op))
+		return NIL;
+
+	/* The filter must be the same for every row of the scan. */
+	if (!is_pseudo_constant_for_index(req->root, filter, req->index))
+		return NIL;
+
+	if (IsA(filter, Const))
+	{
+		Const	   *c = (Const *) filter;
+		PreparedFilter pf;
+		FilterAlloc alloc = {podrec_filter_palloc, NULL};
+		FilterDialect dialect;
+		FilterBuf	buf;
+		FilterNode *root;
+
+		if (c->constisnull)
+			return NIL;
+		if (filter_type == TEXTOID)
+			root = podrec_filter_parse_text(DatumGetTextPP(c->constvalue), NULL, &dialect);
+		else
+			root = podrec_filter_parse_jsonb(DatumGetJsonbP(c->constvalue), NULL, &dialect);
+		podrec_filter_prepare(&pf, root, dialect);
+		filter_buf_init(&buf, &alloc);
+		filter_to_jsonpath(&buf, pf.root, FILTER_PATH_INDEX);
+		/* Nothing an index can serve: a full index scan would not help. */
+		if (strcmp(buf.data, "true") == 0)
+			return NIL;
+		path = (Node *) makeConst(JSONPATHOID, -1, InvalidOid, -1,
+								  DirectFunctionCall1(jsonpath_in, CStringGetDatum(buf.data)),
+								  false, false);
+	}
+	else
+		path = (Node *) makeFuncExpr(index_path_function(filter_type), JSONPATHOID,
+									 list_make1(copyObject(filter)), InvalidOid,
+									 InvalidOid, COERCE_EXPLICIT_CALL);
+
+	req->lossy = true;
+	return list_make1(make_opclause(op, BOOLOID, false, (Expr *) copyObject(item),
+									(Expr *) path, InvalidOid, InvalidOid));
+}
+
+/*
+ * matches_support(internal) returns internal
+ *
+ * Planner support for matches(): derives GIN index conditions.
+ */
+Datum
+podrec_matches_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+
+	if (IsA(rawreq, SupportRequestIndexCondition))
+		PG_RETURN_POINTER(matches_index_condition((SupportRequestIndexCondition *) rawreq));
+	PG_RETURN_POINTER(NULL);
+}
