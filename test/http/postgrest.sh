@@ -13,7 +13,8 @@
 #   PGHOST, PGPORT               the cluster: a socket directory (absolute path) or a host name
 #                                (default /var/run/postgresql and 5432)
 #   PODREC_PGRST_AUTHENTICATOR   login role PostgREST connects as (default podrec_authenticator)
-#   PODREC_PGRST_PASSWORD        its password, if the cluster asks for one (default podrec)
+#   PODREC_PGRST_PASSWORD        its password, if the cluster asks for one (default podrec;
+#                                written into the URI as it is, so use URI-safe characters)
 #   PODREC_PGRST_DB_URI          full db-uri; overrides the five settings above
 #   PODREC_PGRST_SCHEMAS         db-schemas (default podrec_api)
 #   PODREC_PGRST_ANON_ROLE       db-anon-role (default podrec_anon)

@@ -73,7 +73,13 @@ function usage(message) {
 function caseFiles(paths) {
 	const files = [];
 	for (const p of paths) {
-		if (statSync(p).isDirectory()) {
+		let isDir;
+		try {
+			isDir = statSync(p).isDirectory();
+		} catch (e) {
+			usage(`cannot read ${p}: ${e.code ?? e.message}`);
+		}
+		if (isDir) {
 			for (const f of readdirSync(p).sort()) {
 				if (CASE_EXTENSIONS.has(extname(f))) files.push(join(p, f));
 			}
@@ -112,7 +118,7 @@ function checkCase(c) {
 		}
 	}
 	if (typeof c.name !== "string" || c.name === "") throw new Error("the case has no name");
-	if (typeof c.path !== "string" || !c.path.startsWith("/")) throw new Error("path must be a string that starts with /");
+	if (typeof c.path !== "string" || !/^\/(?!\/)/.test(c.path)) throw new Error("path must be a string that starts with one /");
 	if (c.jwt && c.jwt.token === undefined && !isObject(c.jwt.claims)) {
 		throw new Error("jwt needs claims (an object) or token");
 	}
@@ -245,7 +251,7 @@ async function runCase(n, label, c, opts) {
 		res = { status: r.status, statusText: r.statusText, headers: r.headers, text: await r.text() };
 		problems = compare(c.expect ?? {}, res);
 	} catch (e) {
-		problems = [`error: ${e.message}`];
+		problems = [`error: ${e.message}${e.cause ? ` (${e.cause.message ?? e.cause})` : ""}`];
 	}
 	if (problems.length === 0) {
 		console.log(`ok ${n} - ${label}`);
@@ -291,7 +297,7 @@ async function main() {
 		}
 	}
 	console.log(`1..${n}`);
-	console.log(`# ${n - failed} passed, ${failed} failed`);
+	console.log(`# ${n - failed} passed, ${failed} failed${n === 0 ? " (no cases found)" : ""}`);
 	return failed === 0 && n > 0 ? 0 : 1;
 }
 

@@ -59,15 +59,18 @@ selftest() {
 # run_dir NAME PORT: fixture, server and cases of test/http/cases/NAME; the result is the runner's.
 run_dir() (
 	local name=$1 db=podrec_http_$1 fixture=$http/fixture_$1.sql rc
+	[[ $name =~ ^[a-z0-9_]+$ ]] || { echo "http: $name: name a case directory with a-z, 0-9 and _ only" >&2; return 1; }
 	[ -f "$fixture" ] || { echo "http: $name: no fixture $fixture" >&2; return 1; }
-	export PODREC_PGRST_DB=$db PODREC_PGRST_PORT=$2 PODREC_PGRST_DIR=$logdir/$name PODREC_PGRST_BIN=$bin
 	if [ -f "$http/cases/$name/postgrest.env" ]; then
 		set -a
 		# shellcheck source=/dev/null
 		. "$http/cases/$name/postgrest.env"
 		set +a
 	fi
-	"$psql" -X -q -d postgres -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" ||
+	# These four are the suite's to choose, whatever postgrest.env says.
+	export PODREC_PGRST_DB=$db PODREC_PGRST_PORT=$2 PODREC_PGRST_DIR=$logdir/$name PODREC_PGRST_BIN=$bin
+	"$psql" -X -q -d postgres -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" \
+		-c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" ||
 		{ echo "http: $name: cannot create the database $db" >&2; return 1; }
 	"$psql" -X -q -d "$db" -v ON_ERROR_STOP=1 -f "$fixture" >"$logdir/$name.fixture.log" 2>&1 || {
 		echo "http: $name: loading $fixture failed:" >&2
