@@ -12,7 +12,10 @@
  */
 #include "podrec.h"
 
+#include "ratelimit.h"
+
 #include "fmgr.h"
+#include "utils/guc.h"
 
 PG_MODULE_MAGIC;
 
@@ -22,4 +25,8 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	podrec_ratelimit_init();
+
+	/* After every module has defined its settings: podrec.* is ours. */
+	MarkGUCPrefixReserved("podrec");
 }
