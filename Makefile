@@ -50,7 +50,14 @@ lint:
 		--inline-suppr --suppress=missingIncludeSystem \
 		--suppress="*:$(shell $(PG_CONFIG) --includedir-server)/*" --suppress=toomanyconfigs \
 		-I src -I $(shell $(PG_CONFIG) --includedir-server) src/*.c
-	clang-tidy --quiet --warnings-as-errors="*" $(sort $(wildcard src/*.c)) -- -I src -I $(shell $(PG_CONFIG) --includedir-server)
+	@# One file per run: clang-tidy 14's valist checker misreads va_start in
+	@# every file after the first of a run.  The Annex K check (memcpy_s and
+	@# friends, which glibc does not have) is left out.
+	@status=0; for f in $(sort $(wildcard src/*.c)); do \
+		clang-tidy --quiet --warnings-as-errors="*" \
+			--checks=-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling \
+			$$f -- -I src -I $(shell $(PG_CONFIG) --includedir-server) || status=1; \
+	done; exit $$status
 
 dist:
 	git archive --format zip --prefix=podrec-$(EXTVERSION)/ --output podrec-$(EXTVERSION).zip HEAD

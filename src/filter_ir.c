@@ -175,6 +175,27 @@ separator_at(const char *s, size_t len, size_t i, bool double_underscore)
 }
 
 /*
+ * Bytes of at most 40 characters of UTF-8 text s (user text quoted in a
+ * message is clipped there); *more says whether text was left out.
+ */
+static int
+clip_len(const char *s, size_t len, bool *more)
+{
+	size_t		i = 0;
+	int			chars = 0;
+
+	while (i < len && chars < 40)
+	{
+		i++;
+		while (i < len && ((unsigned char) s[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	*more = i < len;
+	return (int) i;
+}
+
+/*
  * Split a flat key as the API shows it into unescaped segments: "." (and
  * "__" when double_underscore) separates, "\." and "\\" (and "\_") escape.
  */
@@ -223,9 +244,15 @@ filter_key_parse(FilterAlloc *a, const char *s, size_t len,
 				i += 2;
 				continue;
 			}
-			return filter_error(err, FILTER_ERR_VALUE, 0,
-								"Write \\. for a dot and \\\\ for a backslash inside a key segment.",
-								"invalid escape in flat key \"%.*s\"", (int) len, s);
+			{
+				bool		more;
+				int			shown = clip_len(s, len, &more);
+
+				return filter_error(err, FILTER_ERR_VALUE, 0,
+									"Write \\. for a dot and \\\\ for a backslash inside a key segment.",
+									"invalid escape in flat key \"%.*s%s\"", shown, s,
+									more ? "..." : "");
+			}
 		}
 		filter_buf_appendc(&seg, s[i++]);
 	}
