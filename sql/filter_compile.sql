@@ -3,7 +3,7 @@
 -- Module paths: step ids and positions become raw paths (every alternative).
 SELECT podrec.filter_compile('barcode_scanning.barcode.code == "A0155C35"');
 SELECT podrec.filter_compile('photographing.picz.photos.1.url == "u"');
-SELECT podrec.filter_compile('a.b\.c == 1');
+SELECT podrec.filter_compile('a.`b.c` == 1'), podrec.filter_compile('a.b\.c=eq.1');
 SELECT podrec.filter_compile('[{"field_id": "5", "operator": "EQUAL", "value": "ALERT"}]');
 SELECT podrec.filter_compile('{"cost": {"operator": "gt", "value": [10.0]}, "metadata__tier": {"operator": "in", "value": ["a", "b"]}}');
 SELECT podrec.filter_compile('status=eq.ok&n=gt.5');

@@ -42,6 +42,7 @@ PG_FUNCTION_INFO_V1(podrec_filter_explain_text);
 PG_FUNCTION_INFO_V1(podrec_matches_jsonb);
 PG_FUNCTION_INFO_V1(podrec_matches_text);
 PG_FUNCTION_INFO_V1(podrec_matches_support);
+PG_FUNCTION_INFO_V1(podrec_filter_resolve);
 
 /* FilterAlloc callback: palloc in the current memory context. */
 void *
@@ -374,6 +375,116 @@ podrec_filter_explain_text(PG_FUNCTION_ARGS)
 
 	parse_and_prepare(fcinfo, 0, true, &pf);
 	PG_RETURN_DATUM(explain_filter(&pf));
+}
+
+/* Field type names of record types, as record_fields stores them. */
+static const struct
+{
+	const char *name;
+	FilterFieldType type;
+}			field_types[] = {
+	{"TEXT", FILTER_FIELD_TEXT},
+	{"NUMBER", FILTER_FIELD_NUMBER},
+	{"TIMESTAMP", FILTER_FIELD_TIMESTAMP},
+	{"BOOLEAN", FILTER_FIELD_BOOLEAN},
+	{"TEXT_ENUM", FILTER_FIELD_TEXT_ENUM},
+	{"ARTIFACT", FILTER_FIELD_ARTIFACT},
+	{"OBJECT", FILTER_FIELD_OBJECT},
+	{"ARRAY", FILTER_FIELD_ARRAY},
+};
+
+/*
+ * FilterResolver over a JSON object of fields:
+ * {"5": {"key": "alert", "type": "TEXT"}, "Alert": {...}, ...}.
+ */
+static bool
+resolve_from_fields(void *ctx, const char *name, int len, FilterKey *key,
+					FilterFieldType *type, FilterError *err)
+{
+	const FJson *fields = (const FJson *) ctx;
+	FilterAlloc alloc = {podrec_filter_palloc, NULL};
+	const FJson *field = NULL;
+	const FJson *k,
+			   *t;
+	int			i;
+	size_t		j;
+
+	for (i = 0; i < fields->n; i++)
+		if (fields->keylens[i] == len && memcmp(fields->keys[i], name, len) == 0)
+			field = fields->items[i];
+	if (field == NULL)
+	{
+		StringInfoData known;
+
+		initStringInfo(&known);
+		for (i = 0; i < fields->n && i < 20; i++)
+			appendStringInfo(&known, "%s\"%s\"", i > 0 ? ", " : "", fields->keys[i]);
+		if (fields->n > 20)
+			appendStringInfoString(&known, ", ...");
+		filter_error(err, FILTER_ERR_VALUE, 0, NULL, "unknown field \"%.*s\" in filter",
+					 Min(len, 80), name);
+		snprintf(err->hint, sizeof(err->hint), "The fields are %s.", known.data);
+		return false;
+	}
+	k = field->type == FJ_OBJECT ? fjson_get(field, "key") : NULL;
+	t = field->type == FJ_OBJECT ? fjson_get(field, "type") : NULL;
+	if (k == NULL || k->type != FJ_STRING || (t != NULL && t->type != FJ_STRING))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("field \"%.*s\" of filter_resolve needs a string \"key\"", len, name),
+				 errhint("Fields are given as {\"name\": {\"key\": \"flat.key\", \"type\": \"TEXT\"}, ...}.")));
+	if (!filter_key_parse(&alloc, k->str, k->len, false, key, err))
+		return false;
+	*type = FILTER_FIELD_UNKNOWN;
+	if (t != NULL)
+	{
+		for (j = 0; j < lengthof(field_types); j++)
+			if (strcmp(field_types[j].name, t->str) == 0)
+				*type = field_types[j].type;
+		if (*type == FILTER_FIELD_UNKNOWN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("field \"%.*s\" of filter_resolve has an unknown type \"%s\"", len, name, t->str),
+					 errhint("The types are TEXT, NUMBER, TIMESTAMP, BOOLEAN, TEXT_ENUM, ARTIFACT, OBJECT and ARRAY.")));
+	}
+	return true;
+}
+
+/*
+ * filter_resolve(filter jsonb, fields jsonb) returns jsonb
+ *
+ * A JSON-dialect filter whose field names are resolved through fields, with
+ * the type rules of record fields applied, in the normalized form (which
+ * matches() reads back).
+ */
+Datum
+podrec_filter_resolve(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *filter = PG_GETARG_JSONB_P(0);
+	Jsonb	   *fields = PG_GETARG_JSONB_P(1);
+	FilterAlloc alloc = {podrec_filter_palloc, NULL};
+	FilterError err = {0};
+	FilterResolver resolver;
+	FilterDialect dialect;
+	FilterNode *node;
+	PreparedFilter pf;
+	FilterBuf	buf;
+
+	if (!JB_ROOT_IS_OBJECT(fields))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("fields of filter_resolve must be a JSON object"),
+				 errhint("Fields are given as {\"name\": {\"key\": \"flat.key\", \"type\": \"TEXT\"}, ...}.")));
+	resolver.resolve = resolve_from_fields;
+	resolver.ctx = podrec_jsonb_to_fjson(&alloc, fields);
+	node = filter_parse_json(&alloc, podrec_jsonb_to_fjson(&alloc, filter), &resolver,
+							 &dialect, &err);
+	if (node == NULL)
+		podrec_filter_report(&err);
+	podrec_filter_prepare(&pf, filter_normalize(&alloc, node), dialect);
+	filter_buf_init(&buf, &alloc);
+	filter_to_json(&buf, pf.root);
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
 
 /* The filter a matches() call site last saw, parsed and prepared. */

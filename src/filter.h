@@ -71,7 +71,8 @@ typedef enum FilterDialect
 	FILTER_DIALECT_TINES,		/* [{"field_id", "operator", "value"}, ...] */
 	FILTER_DIALECT_OPMAP,		/* {"key": {"operator", "value"}, ...} */
 	FILTER_DIALECT_TEXT,		/* flowthings filter language */
-	FILTER_DIALECT_PAIRS		/* key=eq.v&or=(...) or {"key": "eq.v"} */
+	FILTER_DIALECT_PAIRS,		/* key=eq.v&or=(...) or {"key": "eq.v"} */
+	FILTER_DIALECT_CANONICAL	/* the normalized form: {"op": "eq", "key": ...} */
 } FilterDialect;
 
 /*
@@ -343,6 +344,12 @@ extern FilterNode *filter_parse_opmap(FilterAlloc *a, const FJson *json,
 									  FilterError *err);
 extern FilterNode *filter_parse_pairs_object(FilterAlloc *a, const FJson *json,
 											 FilterError *err);
+
+/* ---- filter_canonical.c: the normalized form, read back ---- */
+
+extern bool filter_json_is_canonical(const FJson *json);
+extern FilterNode *filter_parse_canonical(FilterAlloc *a, const FJson *json,
+										  FilterError *err);
 
 /* ---- filter_jsonpath.c: the jsonpath that an item matching a filter satisfies ---- */
 

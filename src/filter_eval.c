@@ -90,6 +90,8 @@ podrec_filter_dialect_name(FilterDialect dialect)
 			return "text";
 		case FILTER_DIALECT_PAIRS:
 			return "pairs";
+		case FILTER_DIALECT_CANONICAL:
+			return "normalized";
 	}
 	return "unknown";
 }

@@ -1977,6 +1977,11 @@ filter_parse_json(FilterAlloc *a, const FJson *json, const FilterResolver *resol
 		*dialect = FILTER_DIALECT_OPMAP;
 		return filter_node(a, FOP_TRUE);
 	}
+	if (filter_json_is_canonical(json))
+	{
+		*dialect = FILTER_DIALECT_CANONICAL;
+		return filter_parse_canonical(a, json, err);
+	}
 	for (i = 0; i < json->n; i++)
 	{
 		FJsonType	t = json->items[i]->type;

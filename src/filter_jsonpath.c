@@ -93,11 +93,14 @@ path_extend(FilterAlloc *a, const char *path, const FilterBuf *suffix)
 }
 
 /*
- * Expand a flat key into its raw paths.  Returns false when there would be
- * too many (the caller then gives up on the atom).
+ * Expand a flat key into its raw paths.  A step-addressed module element is
+ * never a scalar, so when the atom compares a scalar leaf (scalar) a second
+ * segment that is not a position names an object member only.  Returns
+ * false when there would be too many paths (the caller then gives up on
+ * the atom).
  */
 static bool
-key_paths(FilterAlloc *a, const FilterKey *key, PathSet *set)
+key_paths(FilterAlloc *a, const FilterKey *key, bool scalar, PathSet *set)
 {
 	FilterBuf	root;
 	int			i;
@@ -128,7 +131,7 @@ key_paths(FilterAlloc *a, const FilterKey *key, PathSet *set)
 			filter_buf_printf(&element, "[%ld]", position - 1);
 			two = true;
 		}
-		else if (i == 1)
+		else if (i == 1 && !(scalar && key->nsegs == 2))
 		{
 			filter_buf_appends(&element, "[*] ? (@.");
 			filter_buf_append_json_string(&element, STEP_KEY, strlen(STEP_KEY));
@@ -279,7 +282,7 @@ emit_comparison(FilterBuf *out, const FilterNode *n, FilterOp op,
 				nforms;
 	const char *token = comparison_token(op);
 
-	if (token == NULL || !key_paths(out->a, &n->key, &set))
+	if (token == NULL || !key_paths(out->a, &n->key, true, &set))
 		return false;
 	/* Every literal must be stateable, or the disjunction would not be implied. */
 	for (k = 0; k < nvalues; k++)
@@ -318,7 +321,7 @@ emit_regex(FilterBuf *out, const FilterNode *n, const char *pattern, size_t patl
 		set.n = 1;
 		set.paths[0] = "$.**";
 	}
-	else if (!key_paths(out->a, &n->key, &set))
+	else if (!key_paths(out->a, &n->key, true, &set))
 		return false;
 	for (i = 0; i < set.n; i++)
 	{
@@ -392,7 +395,7 @@ emit_string(FilterBuf *out, const FilterNode *n)
 		case FOP_ICONTAINS:
 			return emit_regex(out, n, v->str, (size_t) v->len, "iq");
 		case FOP_STARTSWITH:
-			if (!key_paths(out->a, &n->key, &set))
+			if (!key_paths(out->a, &n->key, true, &set))
 				return false;
 			for (i = 0; i < set.n; i++)
 			{
@@ -431,7 +434,7 @@ emit_exists(FilterBuf *out, const FilterNode *n)
 	int			terms = 0,
 				i;
 
-	if (!key_paths(out->a, &n->key, &set))
+	if (!key_paths(out->a, &n->key, n->op == FOP_MOD, &set))
 		return false;
 	for (i = 0; i < set.n; i++)
 	{

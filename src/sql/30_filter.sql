@@ -104,3 +104,11 @@ CREATE FUNCTION podrec.matches(item pg_catalog.jsonb, filter pg_catalog.text,
 
 COMMENT ON FUNCTION podrec.matches(pg_catalog.jsonb, pg_catalog.text, pg_catalog.timestamptz) IS
 	'does an item match a filter (text form), AGE conditions measured from at?';
+
+CREATE FUNCTION podrec.filter_resolve(filter pg_catalog.jsonb, fields pg_catalog.jsonb)
+	RETURNS pg_catalog.jsonb
+	AS 'MODULE_PATHNAME', 'podrec_filter_resolve'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION podrec.filter_resolve(pg_catalog.jsonb, pg_catalog.jsonb) IS
+	'a Tines or operator-map filter whose field names are resolved through {"name": {"key": "flat.key", "type": "TEXT"}}, checked against the field types, in the normalized form that matches() reads';
