@@ -33,7 +33,11 @@ include $(PGXS)
 podrec--$(EXTVERSION).sql: $(sort $(wildcard src/sql/*.sql))
 	cat $^ > $@
 
-.PHONY: bench fuzz lint dist
+.PHONY: bench fuzz lint dist prove_installcheck
+
+# TAP tests (test/t) alone, against the installed PostgreSQL; each test starts its own servers.
+prove_installcheck:
+	$(prove_installcheck)
 
 bench:
 	$(MAKE) -C test/bench
