@@ -63,3 +63,25 @@ SELECT podrec.filter_compile('{"a": {"operator": "between", "value": [1, 2]}}');
 SELECT podrec.filter_compile('a=between.1');
 SELECT podrec.filter_compile('a =~ /x/q');
 SELECT podrec.filter_compile(repeat('(', 300) || 'a == 1' || repeat(')', 300));
+
+-- The normalized form is a dialect of its own: what filter_explain shows reads back.
+SELECT podrec.filter_explain('a == 1 && (b =~ /x/i || NOT c IN [1,"2"]) && AGE > 5 && loc WITHIN 3 MILES OF [1,2] && d % 2 != 1 && x < y && MATCHES /q/ && t > Date(1000)') -> 'filter' AS normalized \gset
+SELECT :'normalized'::jsonb;
+SELECT podrec.filter_explain(:'normalized'::jsonb) -> 'filter' = :'normalized'::jsonb AS reads_back,
+       podrec.filter_explain(:'normalized'::jsonb) ->> 'dialect' AS dialect;
+SELECT podrec.matches('{"a": 1}', '{"op": "eq", "key": "a", "value": 1}'),
+       podrec.matches('{"a": 1}', '{"op": "in", "key": "a", "values": [{"text": "1"}]}');
+SELECT podrec.matches('{"a": 1}', '{"op": "eq", "key": "a"}');
+SELECT podrec.matches('{"a": 1}', '{"op": "and", "args": [{"op": "bogus"}]}');
+
+-- filter_resolve: field names of a record type become flat keys, values take the field types.
+SELECT podrec.filter_resolve(
+  '[{"field_id": "5", "operator": "GREATER_THAN", "value": "10"}, {"field_id": "Alert", "operator": "IS_ANY_OF", "value": ["High", "Low"]}]',
+  '{"5": {"key": "dimensions.width", "type": "NUMBER"}, "Alert": {"key": "alert", "type": "TEXT"}}');
+SELECT podrec.filter_resolve('{"field_7_old": {"operator": "gte", "value": [1.5]}}',
+  '{"field_7": {"key": "latency", "type": "NUMBER"}, "field_7_old": {"key": "latency", "type": "NUMBER"}}');
+SELECT podrec.filter_resolve('[{"field_id": "9", "operator": "EQUAL", "value": "x"}]', '{"5": {"key": "a"}}');
+SELECT podrec.filter_resolve('[{"field_id": "5", "operator": "IS_ANY_OF", "value": [true]}]', '{"5": {"key": "a", "type": "BOOLEAN"}}');
+SELECT podrec.filter_resolve('[{"field_id": "5", "operator": "EQUAL", "value": "ten"}]', '{"5": {"key": "a", "type": "NUMBER"}}');
+SELECT podrec.filter_resolve('[]', '[]');
+SELECT podrec.filter_resolve('[{"field_id": "5", "operator": "EQUAL", "value": 1}]', '{"5": {"key": "a", "type": "DECIMAL"}}');

@@ -74,6 +74,7 @@ podrec_filter_report(const FilterError *err)
 			 errmsg_internal("%s", err->message[0] ? err->message : "invalid filter"),
 			 err->detail[0] ? errdetail_internal("%s", err->detail) : 0,
 			 err->hint[0] ? errhint("%s", err->hint) : 0));
+	pg_unreachable();
 }
 
 /* Convert one jsonb value into an FJson node. */
@@ -179,7 +180,9 @@ podrec_filter_parse_jsonb(Jsonb *filter, const FilterResolver *resolver,
 							 dialect, &err);
 	if (node == NULL)
 		podrec_filter_report(&err);
-	return filter_normalize(&alloc, node);
+	else
+		node = filter_normalize(&alloc, node);
+	return node;
 }
 
 /*
@@ -209,7 +212,9 @@ podrec_filter_parse_text(text *filter, const FilterResolver *resolver,
 	node = filter_parse_any_text(&alloc, s, len, dialect, &err);
 	if (node == NULL)
 		podrec_filter_report(&err);
-	return filter_normalize(&alloc, node);
+	else
+		node = filter_normalize(&alloc, node);
+	return node;
 }
 
 /* Parse argument argno (jsonb or text, as is_text says) and prepare it. */
@@ -481,7 +486,9 @@ podrec_filter_resolve(PG_FUNCTION_ARGS)
 							 &dialect, &err);
 	if (node == NULL)
 		podrec_filter_report(&err);
-	podrec_filter_prepare(&pf, filter_normalize(&alloc, node), dialect);
+	else
+		node = filter_normalize(&alloc, node);
+	podrec_filter_prepare(&pf, node, dialect);
 	filter_buf_init(&buf, &alloc);
 	filter_to_json(&buf, pf.root);
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
@@ -571,8 +578,9 @@ podrec_matches_text(PG_FUNCTION_ARGS)
 static Oid
 index_path_function(Oid argtype)
 {
-	List	   *name = list_make2(makeString("podrec"), makeString("filter_index_path"));
+	List	   *name = list_make1(makeString("podrec"));
 
+	name = lappend(name, makeString("filter_index_path"));
 	return LookupFuncName(name, 1, &argtype, false);
 }
 

@@ -138,7 +138,10 @@ static bool
 canon_error(FilterError *err, const char *where, const char *fmt, const char *what)
 {
 	filter_error(err, FILTER_ERR_VALUE, 0, CANON_HINT, fmt, what);
-	filter_error_detail(err, "The condition is at %s.", where);
+	if (strcmp(where, "filter") == 0)
+		filter_error_detail(err, "The condition is the whole filter.");
+	else
+		filter_error_detail(err, "The condition is at %s.", where);
 	return false;
 }
 

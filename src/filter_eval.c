@@ -549,22 +549,23 @@ regex_matches(const PreparedAtom *pa, const char *s, int len)
 								  DEFAULT_COLLATION_OID, 0, NULL);
 }
 
-/* A string predicate on a string leaf. */
+/* A string predicate on a string leaf (the atom has one string value, or a pattern). */
 static bool
 string_predicate(const FilterNode *n, const PreparedAtom *pa, const JsonbValue *leaf)
 {
 	const char *s = leaf->val.string.val;
 	int			len = leaf->val.string.len;
-	const FilterValue *v = n->nvalues > 0 ? &n->values[0] : NULL;
 
 	switch (n->op)
 	{
 		case FOP_CONTAINS:
-			return bytes_contain(s, len, v->str, v->len);
+			return bytes_contain(s, len, n->values[0].str, n->values[0].len);
 		case FOP_STARTSWITH:
-			return len >= v->len && memcmp(s, v->str, v->len) == 0;
+			return len >= n->values[0].len &&
+				memcmp(s, n->values[0].str, n->values[0].len) == 0;
 		case FOP_ENDSWITH:
-			return len >= v->len && memcmp(s + len - v->len, v->str, v->len) == 0;
+			return len >= n->values[0].len &&
+				memcmp(s + len - n->values[0].len, n->values[0].str, n->values[0].len) == 0;
 		default:
 			return regex_matches(pa, s, len);
 	}

@@ -29,7 +29,7 @@ typedef struct PreparedFilter
 } PreparedFilter;
 
 extern void *podrec_filter_palloc(void *ctx, size_t size);
-extern void podrec_filter_report(const FilterError *err);
+extern void podrec_filter_report(const FilterError *err) pg_attribute_noreturn();
 
 extern FJson *podrec_jsonb_to_fjson(FilterAlloc *a, Jsonb *jb);
 extern FilterNode *podrec_filter_parse_jsonb(Jsonb *filter, const FilterResolver *resolver,
