@@ -33,7 +33,12 @@ include $(PGXS)
 podrec--$(EXTVERSION).sql: $(sort $(wildcard src/sql/*.sql))
 	cat $^ > $@
 
-.PHONY: bench fuzz lint dist
+.PHONY: bench fuzz lint dist prove_installcheck
+
+# TAP tests in test/t against the installed server: PGXS defines the recipe
+# but no target for it.
+prove_installcheck:
+	$(prove_installcheck)
 
 bench:
 	$(MAKE) -C test/bench
