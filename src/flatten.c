@@ -22,9 +22,12 @@
  * records_unflatten inverts this.  A flat record does not say everything:
  * jsonb keeps object keys sorted, so the order of step-addressed elements is
  * lost (they come back in step-id order, after positional elements are put
- * back at their positions); a top-level object whose every value is a
- * non-empty object reads as a module array; and an object whose keys are
- * exactly "1".."n" reads as an array.  Every other item comes back as it was.
+ * back at their positions, except that a step element always comes before
+ * the positional elements that repeat its step id); a top-level object whose
+ * values are objects can read as a module array; and an object whose keys
+ * are exactly "1".."n" reads as an array.  Every other item comes back as it
+ * was, and whatever comes back flattens to the same flat record: keys that
+ * no module array would flatten to are read as an object.
  *
  * The walk never prints and re-parses text: it iterates the jsonb containers
  * and hands each leaf to a callback, which either pushes it into a new jsonb
@@ -691,36 +694,21 @@ is_empty_object(const JsonbValue *v)
 }
 
 /*
- * Place groups into array slots: positions where they say, the others (step
- * ids) into the free slots in order.  False if the groups are not an array.
+ * Place groups into array slots by their positions.  False if the groups are
+ * not an array: a segment that is not a position, or a position beyond n.
  */
 static bool
-layout_array(KeyGroup *groups, int n, bool allow_steps, KeyGroup **slots)
+layout_array(KeyGroup *groups, int n, KeyGroup **slots)
 {
-	int			i,
-				next = 0;
+	int			i;
 
 	for (i = 0; i < n; i++)
 		slots[i] = NULL;
 	for (i = 0; i < n; i++)
 	{
-		if (groups[i].position == 0)
-		{
-			if (!allow_steps)
-				return false;
-			continue;
-		}
-		if (groups[i].position > n)
+		if (groups[i].position == 0 || groups[i].position > n)
 			return false;
 		slots[groups[i].position - 1] = &groups[i];
-	}
-	for (i = 0; i < n; i++)
-	{
-		if (groups[i].position != 0)
-			continue;
-		while (slots[next] != NULL)
-			next++;
-		slots[next] = &groups[i];
 	}
 	return true;
 }
@@ -752,8 +740,7 @@ build_step_element(Unflatten *u, KeyGroup *g)
 	JsonbValue	k,
 				id;
 	KeyGroup	   *children;
-	int			n,
-				i;
+	int			n;
 
 	pushJsonbValue(&u->state, WJB_BEGIN_OBJECT, NULL);
 	k.type = jbvString;
@@ -766,59 +753,242 @@ build_step_element(Unflatten *u, KeyGroup *g)
 	pushJsonbValue(&u->state, WJB_VALUE, &id);
 	if (u->entries[g->lo].nsegs > 2)
 	{
+		/* layout_module_array made sure that no child is the step id key. */
 		children = group_children(u, g->lo, g->hi, 2, &n);
-		for (i = 0; i < n; i++)
-			if (children[i].seg->len == u->opts->step_keylen &&
-				memcmp(children[i].seg->s, u->opts->step_key, u->opts->step_keylen) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("flat key \"%s\" conflicts with the step id of its module element",
-								u->entries[children[i].lo].key),
-						 errdetail("An element addressed by step id \"%.*s\" cannot also carry the key \"%.*s\".",
-								   g->seg->len, g->seg->s,
-								   u->opts->step_keylen, u->opts->step_key)));
 		build_object_pairs(u, children, n, 2);
 		pfree(children);
 	}
 	pushJsonbValue(&u->state, WJB_END_OBJECT, NULL);
 }
 
+/* Is this segment the step id key? */
+static inline bool
+is_step_key(Unflatten *u, const Segment *seg)
+{
+	return seg->len == u->opts->step_keylen &&
+		memcmp(seg->s, u->opts->step_key, u->opts->step_keylen) == 0;
+}
+
+/* Compare a segment with the segment of a group, for bsearch. */
+static int
+compare_segment_group(const void *key, const void *group)
+{
+	return compare_segments((const Segment *) key, ((const KeyGroup *) group)->seg);
+}
+
 /*
- * Can the children of a top-level key be a module array?  Every group that is
- * not a position must be a step element: a subtree, or the empty object left
- * by an element that held only its step id.
+ * The step id that an element addressed by position carries (the string
+ * value of its step id key), or NULL.
  */
-static bool
-is_module_array(Unflatten *u, KeyGroup *groups, int n)
+static const JsonbValue *
+positional_step_id(Unflatten *u, KeyGroup *g)
 {
 	int			i;
 
-	for (i = 0; i < n; i++)
+	for (i = g->lo; i < g->hi; i++)
 	{
-		FlatEntry  *first = &u->entries[groups[i].lo];
-		KeyGroup   *grandchildren;
-		KeyGroup  **slots;
-		int			ng;
-		bool		array_shaped;
+		FlatEntry  *e = &u->entries[i];
 
-		if (groups[i].position != 0)
-			continue;
-		if (first->nsegs == 2)
-		{
-			if (!is_empty_object(&first->value))
-				return false;
-			continue;
-		}
-		/* A subtree shaped like an array (keys 1..n) is a value, not an element. */
-		grandchildren = group_children(u, groups[i].lo, groups[i].hi, 2, &ng);
-		slots = palloc(sizeof(KeyGroup *) * ng);
-		array_shaped = layout_array(grandchildren, ng, false, slots);
-		pfree(grandchildren);
-		pfree(slots);
-		if (array_shaped)
-			return false;
+		if (e->nsegs == 3 && is_step_key(u, &e->segs[2]) &&
+			e->value.type == jbvString)
+			return &e->value;
 	}
-	return true;
+	return NULL;
+}
+
+/*
+ * Can a step element with this subtree be rebuilt?  It is the empty object
+ * left by an element that held only its step id, or a subtree that does not
+ * carry the step id key and is not shaped like an array (keys 1..n: such a
+ * subtree is a value, not an element).
+ */
+static bool
+is_step_element(Unflatten *u, KeyGroup *g)
+{
+	FlatEntry  *first = &u->entries[g->lo];
+	KeyGroup   *children;
+	KeyGroup  **slots;
+	int			n,
+				i;
+	bool		ok;
+
+	if (first->nsegs == 2)
+		return is_empty_object(&first->value);
+	children = group_children(u, g->lo, g->hi, 2, &n);
+	slots = palloc(sizeof(KeyGroup *) * n);
+	ok = !layout_array(children, n, slots);
+	for (i = 0; ok && i < n; i++)
+		ok = !is_step_key(u, children[i].seg);
+	pfree(children);
+	pfree(slots);
+	return ok;
+}
+
+/*
+ * Lay the children of a top-level key out as a module array, or return false
+ * when they are not one that flattens back to the same flat keys.
+ *
+ * Groups whose segment is a position go to that position.  Every other group
+ * is an element addressed by step id, and the step elements fill the free
+ * slots in step-id order, with one constraint: an element addressed by
+ * position that carries a step id repeats an earlier element's, so the step
+ * element with that id must come before it.  The order chosen is the first,
+ * in step-id order, that meets every constraint: at each free slot, the
+ * smallest step id whose placement leaves the remaining constrained elements
+ * a slot before their deadlines.  (With no repeats, that is plain step-id
+ * order.)
+ */
+static bool
+layout_module_array(Unflatten *u, KeyGroup *groups, int n, KeyGroup **slots)
+{
+	int		   *steps = palloc(sizeof(int) * n);	/* step groups, id order */
+	int		   *deadline = palloc(sizeof(int) * n); /* per step group */
+	int		   *bydl = palloc(sizeof(int) * n); /* constrained, deadline order */
+	int		   *free_slots = palloc(sizeof(int) * n);
+	bool	   *used = palloc0(sizeof(bool) * n);
+	int			nsteps = 0,
+				nbydl = 0,
+				nfree = 0,
+				next = 0;
+	int			i,
+				j,
+				f;
+	bool		ok = true;
+
+	for (i = 0; i < n; i++)
+		slots[i] = NULL;
+	for (i = 0; ok && i < n; i++)
+	{
+		if (groups[i].position == 0)
+		{
+			ok = is_step_element(u, &groups[i]);
+			deadline[nsteps] = INT_MAX;
+			steps[nsteps++] = i;
+		}
+		else if (groups[i].position > n)
+			ok = false;
+		else
+			slots[groups[i].position - 1] = &groups[i];
+	}
+
+	/* Each repeated step id must belong to a step element placed earlier. */
+	for (i = 0; ok && i < n; i++)
+	{
+		const JsonbValue *id;
+		Segment		seg;
+		KeyGroup   *owner;
+
+		if (groups[i].position == 0 ||
+			(id = positional_step_id(u, &groups[i])) == NULL ||
+			podrec_is_position(id->val.string.val, id->val.string.len))
+			continue;
+		seg.s = id->val.string.val;
+		seg.len = id->val.string.len;
+		owner = bsearch(&seg, groups, n, sizeof(KeyGroup), compare_segment_group);
+		if (owner == NULL || owner->position != 0)
+		{
+			ok = false;
+			break;
+		}
+		for (j = 0; steps[j] != owner - groups; j++)
+			;
+		if (deadline[j] == INT_MAX)
+			bydl[nbydl++] = j;
+		deadline[j] = Min(deadline[j], groups[i].position);
+	}
+
+	for (i = 0; ok && i < n; i++)
+		if (slots[i] == NULL)
+			free_slots[nfree++] = i + 1;
+	Assert(!ok || nfree == nsteps);
+
+	/* Constrained step elements in deadline order (insertion sort: few). */
+	for (i = 1; i < nbydl; i++)
+		for (j = i; j > 0 && deadline[bydl[j - 1]] > deadline[bydl[j]]; j--)
+		{
+			int			t = bydl[j];
+
+			bydl[j] = bydl[j - 1];
+			bydl[j - 1] = t;
+		}
+
+	for (f = 0; ok && f < nfree; f++)
+	{
+		int			slot = free_slots[f];
+		int			pick = -1;
+		int			k = 0,
+					first_late = -1,
+					last_blocking = -1,
+					prev = -1;
+
+		CHECK_FOR_INTERRUPTS();
+
+		/*
+		 * Walk the remaining constrained elements in deadline order against
+		 * the free slots after this one: the k-th must fit before its
+		 * deadline.  first_late is the first that would not if nothing
+		 * constrained went here; last_blocking the last k such that the
+		 * (k+1)-th would not fit into the k-th slot, were one of the first k
+		 * placed here.
+		 */
+		for (i = 0; i < nbydl; i++)
+		{
+			int			later;
+
+			if (used[bydl[i]])
+				continue;
+			later = f + 1 + k < nfree ? free_slots[f + 1 + k] : INT_MAX;
+			if (first_late < 0 && deadline[bydl[i]] <= later)
+				first_late = k;
+			if (prev >= 0)
+			{
+				int			before = f + k < nfree ? free_slots[f + k] : INT_MAX;
+
+				if (deadline[bydl[i]] <= before)
+					last_blocking = k - 1;
+			}
+			prev = i;
+			k++;
+		}
+
+		if (first_late < 0)
+		{
+			/* Anything can go here: the smallest step id left. */
+			while (used[next])
+				next++;
+			pick = next;
+		}
+		else
+		{
+			/* One of the constrained elements numbered (last_blocking, first_late]. */
+			k = 0;
+			for (i = 0; i < nbydl; i++)
+			{
+				int			c = bydl[i];
+
+				if (used[c])
+					continue;
+				if (k > last_blocking && k <= first_late && deadline[c] > slot &&
+					(pick < 0 || c < pick))
+					pick = c;
+				k++;
+			}
+			if (pick < 0)
+				ok = false;
+		}
+		if (ok)
+		{
+			used[pick] = true;
+			slots[slot - 1] = &groups[steps[pick]];
+		}
+	}
+
+	pfree(steps);
+	pfree(deadline);
+	pfree(bydl);
+	pfree(free_slots);
+	pfree(used);
+	return ok;
 }
 
 /*
@@ -847,9 +1017,9 @@ build_value(Unflatten *u, int lo, int hi, int depth, JsonbIteratorToken tok)
 	groups = group_children(u, lo, hi, depth, &n);
 	slots = palloc(sizeof(KeyGroup *) * n);
 	if (depth == 1)
-		array = is_module_array(u, groups, n) && layout_array(groups, n, true, slots);
+		array = layout_module_array(u, groups, n, slots);
 	else
-		array = layout_array(groups, n, false, slots);
+		array = layout_array(groups, n, slots);
 
 	if (!array)
 	{
