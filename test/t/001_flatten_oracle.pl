@@ -727,6 +727,19 @@ SELECT string_agg(format(E'item %s (separator %s, step id key %s):\n  %s\n  reco
 FROM (SELECT * FROM flat WHERE flat IS DISTINCT FROM expected ORDER BY id LIMIT 5) AS f
 });
 
+# records_flatten writes the jsonb object itself: its bytes must be those that
+# the server's own jsonb input gives for the same record.  A binary-coercible
+# cast exposes them.
+$node->safe_psql('postgres', 'CREATE CAST (jsonb AS bytea) WITHOUT FUNCTION');
+check_items(
+	'records_flatten writes the same bytes as jsonb input',
+	'SELECT count(*) FROM flat WHERE flat::bytea <> (flat::text::jsonb)::bytea',
+	q{
+SELECT string_agg(format(E'item %s: %s\n  records_flatten: %s\n  jsonb input:     %s',
+	id, flat, flat::bytea, (flat::text::jsonb)::bytea), E'\n' ORDER BY id)
+FROM (SELECT * FROM flat WHERE flat::bytea <> (flat::text::jsonb)::bytea ORDER BY id LIMIT 5) AS f
+});
+
 check_items(
 	'no leaf is lost: every leaf has a flat key of its own',
 	q{SELECT count(*) FROM flat
