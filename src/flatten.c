@@ -1324,6 +1324,7 @@ layout_module_array(Unflatten *u, KeyGroup *groups, int n, KeyGroup **slots)
 	int		   *deadline = palloc(sizeof(int) * n); /* per step group */
 	int		   *bydl = palloc(sizeof(int) * n); /* constrained, deadline order */
 	int		   *free_slots = palloc(sizeof(int) * n);
+	int		   *step_of = palloc(sizeof(int) * n);	/* group -> step group */
 	bool	   *used = palloc0(sizeof(bool) * n);
 	int			nsteps = 0,
 				nbydl = 0,
@@ -1342,6 +1343,7 @@ layout_module_array(Unflatten *u, KeyGroup *groups, int n, KeyGroup **slots)
 		{
 			ok = is_step_element(u, &groups[i]);
 			deadline[nsteps] = INT_MAX;
+			step_of[i] = nsteps;
 			steps[nsteps++] = i;
 		}
 		else if (groups[i].position > n)
@@ -1369,8 +1371,7 @@ layout_module_array(Unflatten *u, KeyGroup *groups, int n, KeyGroup **slots)
 			ok = false;
 			break;
 		}
-		for (j = 0; steps[j] != owner - groups; j++)
-			;
+		j = step_of[owner - groups];
 		if (deadline[j] == INT_MAX)
 			bydl[nbydl++] = j;
 		deadline[j] = Min(deadline[j], groups[i].position);
@@ -1466,6 +1467,7 @@ layout_module_array(Unflatten *u, KeyGroup *groups, int n, KeyGroup **slots)
 	pfree(deadline);
 	pfree(bydl);
 	pfree(free_slots);
+	pfree(step_of);
 	pfree(used);
 	return ok;
 }

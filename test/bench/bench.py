@@ -155,8 +155,12 @@ def sql_file(conn, path):
 
 def install_podrec():
     log(f"building and installing podrec into {run([PG_CONFIG, '--pkglibdir']).strip()}")
-    run(["make", "-C", TOP, "-s", "-j2", f"PG_CONFIG={PG_CONFIG}"])
-    run(["make", "-C", TOP, "-s", "install", f"PG_CONFIG={PG_CONFIG}"])
+    try:
+        run(["make", "-C", TOP, "-s", "-j2", f"PG_CONFIG={PG_CONFIG}"])
+        run(["make", "-C", TOP, "-s", "install", f"PG_CONFIG={PG_CONFIG}"])
+    except subprocess.CalledProcessError:
+        sys.exit("bench: could not build and install podrec (run as root, or install it "
+                 "yourself and set BENCH_INSTALL=0)")
 
 
 # ---------------------------------------------------------------------------
