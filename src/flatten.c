@@ -22,13 +22,17 @@
  * records_unflatten inverts this.  A flat record does not say everything:
  * jsonb keeps object keys sorted, so the order of step-addressed elements is
  * lost (they come back in step-id order, after positional elements are put
- * back at their positions); a top-level object whose every value is a
- * non-empty object reads as a module array; and an object whose keys are
- * exactly "1".."n" reads as an array.  Every other item comes back as it was.
+ * back at their positions, except that a step element always comes before
+ * the positional elements that repeat its step id); a top-level object whose
+ * values are objects can read as a module array; and an object whose keys
+ * are exactly "1".."n" reads as an array.  Every other item comes back as it
+ * was, and whatever comes back flattens to the same flat record: keys that
+ * no module array would flatten to are read as an object.
  *
- * The walk never prints and re-parses text: it iterates the jsonb containers
- * and hands each leaf to a callback, which either pushes it into a new jsonb
- * object (records_flatten) or into a tuplestore (records_flatten_each).
+ * The walk never prints and re-parses text: it reads the jsonb containers in
+ * place and hands each leaf to a callback, which either collects it for the
+ * flat record (records_flatten: sorted once, then written out directly in
+ * the jsonb format) or puts it into a tuplestore (records_flatten_each).
  *
  * Copyright (c) 2026, podrec authors
  *
@@ -52,11 +56,27 @@ PG_FUNCTION_INFO_V1(podrec_records_flatten);
 PG_FUNCTION_INFO_V1(podrec_records_flatten_each);
 PG_FUNCTION_INFO_V1(podrec_records_unflatten);
 
+/*
+ * The walk reads the item in place: jsonb containers are an array of JEntries
+ * followed by the children's data (utils/jsonb.h), so a child is found by
+ * running through the JEntries, with no iterator and no copy.
+ */
+
+/* A child of a jsonb container, read in place. */
+typedef struct JbChild
+{
+	uint32		type;			/* JENTRY_ISSTRING, ..., JENTRY_ISCONTAINER */
+	const char *data;			/* numerics and containers: 4-byte aligned */
+	uint32		len;
+} JbChild;
+
 /* State of one flattening walk. */
 typedef struct FlattenWalk
 {
 	const FlattenOptions *opts;
-	StringInfoData key;			/* flat key of the current position */
+	char	   *key;			/* flat key of the current position */
+	Size		keylen;
+	Size		keycap;
 	FlattenLeafCallback emit;
 	void	   *arg;
 	const char *fname;
@@ -67,14 +87,26 @@ typedef struct FlattenWalk
 typedef struct StepRef
 {
 	const char *id;
-	int			len;
-	int			index;
+	uint32		len;
+	uint32		index;
 } StepRef;
+
+/* An element of a module array, and how it is addressed. */
+typedef struct ModuleElement
+{
+	JbChild		elem;
+	const char *id;				/* its step id, or NULL */
+	uint32		idlen;
+	bool		by_step;		/* addressed by its step id */
+} ModuleElement;
+
+/* Module arrays up to this size are handled without allocating. */
+#define SMALL_MODULE_ARRAY 16
 
 /* The container header of an empty jsonb object: no pairs. */
 static const uint32 empty_object_header = JB_FOBJECT;
 
-static void flatten_value(FlattenWalk *w, JsonbValue *v);
+static void flatten_child(FlattenWalk *w, const JbChild *v);
 
 /* Read the value that follows a key in an object iteration. */
 static inline void
@@ -128,63 +160,228 @@ podrec_is_position(const char *s, int len)
 	return true;
 }
 
+/*
+ * Write s escaped (backslashes and separators preceded by a backslash) to
+ * dst, which has room for 2 * len bytes; return the number of bytes written.
+ */
+static Size
+escape_into(char *dst, const char *s, Size len, const FlattenOptions *opts)
+{
+	char	   *d = dst;
+	Size		i = 0;
+
+	while (i < len)
+	{
+		if (s[i] == '\\')
+		{
+			*d++ = '\\';
+			*d++ = '\\';
+			i++;
+		}
+		else if (len - i >= (Size) opts->seplen &&
+				 memcmp(s + i, opts->sep, opts->seplen) == 0)
+		{
+			*d++ = '\\';
+			memcpy(d, opts->sep, opts->seplen);
+			d += opts->seplen;
+			i += opts->seplen;
+		}
+		else
+			*d++ = s[i++];
+	}
+	return d - dst;
+}
+
 /* Append one key segment, escaping backslashes and separators. */
 void
 podrec_append_escaped(StringInfo buf, const char *s, int len,
 					  const FlattenOptions *opts)
 {
-	int			i = 0;
-
 	/* Fast path: nothing to escape. */
 	if (memchr(s, '\\', len) == NULL && memchr(s, opts->sep[0], len) == NULL)
 	{
 		appendBinaryStringInfo(buf, s, len);
 		return;
 	}
-	while (i < len)
-	{
-		if (s[i] == '\\')
-		{
-			appendBinaryStringInfo(buf, "\\\\", 2);
-			i++;
-		}
-		else if (len - i >= opts->seplen &&
-				 memcmp(s + i, opts->sep, opts->seplen) == 0)
-		{
-			appendStringInfoChar(buf, '\\');
-			appendBinaryStringInfo(buf, opts->sep, opts->seplen);
-			i += opts->seplen;
-		}
-		else
-			appendStringInfoChar(buf, s[i++]);
-	}
+	enlargeStringInfo(buf, 2 * len);
+	buf->len += escape_into(buf->data + buf->len, s, len, opts);
+	buf->data[buf->len] = '\0';
+}
+
+/* Make room for need more bytes in the flat key. */
+static void
+grow_key(FlattenWalk *w, Size need)
+{
+	Size		cap = w->keycap;
+
+	if (w->keylen + need >= MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("flat key is too long for %s", w->fname),
+				 errdetail("A flat key cannot exceed %zu bytes.", (Size) MaxAllocSize - 1)));
+	while (cap < w->keylen + need)
+		cap *= 2;
+	w->key = repalloc(w->key, Min(cap, MaxAllocSize - 1));
+	w->keycap = Min(cap, MaxAllocSize - 1);
+}
+
+/* Make sure need more bytes fit in the flat key. */
+static inline void
+reserve_key(FlattenWalk *w, Size need)
+{
+	if (unlikely(w->keylen + need > w->keycap))
+		grow_key(w, need);
 }
 
 /* Append the separator (unless at the root) and an escaped key segment. */
 static inline void
-push_segment(FlattenWalk *w, const char *s, int len)
+push_segment(FlattenWalk *w, const char *s, Size len)
 {
-	if (w->key.len > 0 || w->depth > 0)
-		appendBinaryStringInfo(&w->key, w->opts->sep, w->opts->seplen);
-	podrec_append_escaped(&w->key, s, len, w->opts);
+	const FlattenOptions *opts = w->opts;
+	const char	sep0 = opts->sep[0];
+	char	   *dst;
+	Size		i;
+
+	reserve_key(w, opts->seplen + 2 * len);
+	if (w->keylen > 0 || w->depth > 0)
+	{
+		memcpy(w->key + w->keylen, opts->sep, opts->seplen);
+		w->keylen += opts->seplen;
+	}
+	/* Copy, and fall back to escaping at the first byte that may need it. */
+	dst = w->key + w->keylen;
+	for (i = 0; i < len; i++)
+	{
+		if (unlikely(s[i] == '\\' || s[i] == sep0))
+		{
+			w->keylen += i + escape_into(dst + i, s + i, len - i, opts);
+			return;
+		}
+		dst[i] = s[i];
+	}
+	w->keylen += len;
 }
 
 /* Append the separator and a 1-based position. */
 static inline void
-push_position(FlattenWalk *w, int position)
+push_position(FlattenWalk *w, uint32 position)
 {
-	char		digits[12];
-
-	appendBinaryStringInfo(&w->key, w->opts->sep, w->opts->seplen);
-	appendBinaryStringInfo(&w->key, digits, pg_ltoa(position, digits));
+	reserve_key(w, w->opts->seplen + 12);
+	memcpy(w->key + w->keylen, w->opts->sep, w->opts->seplen);
+	w->keylen += w->opts->seplen;
+	w->keylen += pg_ultoa_n(position, w->key + w->keylen);
 }
 
-/* Hand the current flat key and a leaf value to the callback. */
-static inline void
-emit_leaf(FlattenWalk *w, JsonbValue *v)
+/* Offset, from the start of a container's data, of its child i. */
+static inline uint32
+child_offset(const JsonbContainer *c, uint32 i)
 {
+	uint32		offset = 0;
+
+	while (i-- > 0)
+	{
+		offset += JBE_OFFLENFLD(c->children[i]);
+		if (JBE_HAS_OFF(c->children[i]))
+			break;
+	}
+	return offset;
+}
+
+/*
+ * Read child i of a container whose data starts at base; *offset is where
+ * the child's data starts, and is moved past it.
+ */
+static inline void
+read_child(const JsonbContainer *c, const char *base, uint32 i, uint32 *offset,
+		   JbChild *out)
+{
+	JEntry		je = c->children[i];
+	uint32		start = *offset;
+	uint32		end = JBE_HAS_OFF(je) ? JBE_OFFLENFLD(je) : start + JBE_OFFLENFLD(je);
+
+	out->type = je & JENTRY_TYPEMASK;
+	if (out->type == JENTRY_ISNUMERIC || out->type == JENTRY_ISCONTAINER)
+		start = INTALIGN(start);
+	out->data = base + start;
+	out->len = end - start;
+	*offset = end;
+}
+
+/* The data of a container with n children starts after their JEntries. */
+static inline const char *
+container_data(const JsonbContainer *c, uint32 nchildren)
+{
+	return (const char *) &c->children[nchildren];
+}
+
+/* Find the value of a key in an object (keys are sorted: shorter first). */
+static bool
+find_key(const JsonbContainer *c, const char *key, uint32 keylen, JbChild *value)
+{
+	uint32		n = JsonContainerSize(c);
+	const char *base = container_data(c, 2 * n);
+	uint32		lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		uint32		mid = lo + (hi - lo) / 2;
+		uint32		offset = child_offset(c, mid);
+		JbChild		k;
+		int			cmp;
+
+		read_child(c, base, mid, &offset, &k);
+		if (k.len != keylen)
+			cmp = k.len < keylen ? -1 : 1;
+		else
+			cmp = memcmp(k.data, key, keylen);
+		if (cmp == 0)
+		{
+			offset = child_offset(c, n + mid);
+			read_child(c, base, n + mid, &offset, value);
+			return true;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Hand the current flat key and a leaf to the callback. */
+static inline void
+emit_leaf(FlattenWalk *w, const JbChild *leaf)
+{
+	JsonbValue	v;
+
 	CHECK_FOR_INTERRUPTS();
-	w->emit(w->arg, w->key.data, w->key.len, v);
+	switch (leaf->type)
+	{
+		case JENTRY_ISSTRING:
+			v.type = jbvString;
+			v.val.string.val = (char *) leaf->data;
+			v.val.string.len = leaf->len;
+			break;
+		case JENTRY_ISNUMERIC:
+			v.type = jbvNumeric;
+			v.val.numeric = (Numeric) leaf->data;
+			break;
+		case JENTRY_ISBOOL_TRUE:
+		case JENTRY_ISBOOL_FALSE:
+			v.type = jbvBool;
+			v.val.boolean = leaf->type == JENTRY_ISBOOL_TRUE;
+			break;
+		case JENTRY_ISNULL:
+			v.type = jbvNull;
+			break;
+		default:
+			v.type = jbvBinary;
+			v.val.binary.data = (JsonbContainer *) leaf->data;
+			v.val.binary.len = leaf->len;
+			break;
+	}
+	w->emit(w->arg, w->key, w->keylen, &v);
 }
 
 /* Enter one nesting level, refusing documents nested too deeply. */
@@ -199,73 +396,83 @@ enter_level(FlattenWalk *w)
 				 errdetail("The maximum nesting depth is %d.", PODREC_MAX_DEPTH)));
 }
 
+/* Is this key the step id key? */
+static inline bool
+is_step_key_bytes(const FlattenWalk *w, const char *s, uint32 len)
+{
+	return len == (uint32) w->opts->step_keylen &&
+		memcmp(s, w->opts->step_key, len) == 0;
+}
+
 /* Flatten the pairs of an object, optionally leaving out the step-id key. */
 static void
-flatten_object(FlattenWalk *w, JsonbContainer *c, bool skip_step_key)
+flatten_object(FlattenWalk *w, const JsonbContainer *c, bool skip_step_key)
 {
-	JsonbIterator *it = JsonbIteratorInit(c);
-	JsonbValue	k,
-				v;
-	JsonbIteratorToken tok;
-	int			saved = w->key.len;
+	uint32		n = JsonContainerSize(c);
+	const char *base = container_data(c, 2 * n);
+	uint32		koffset = 0,
+				voffset = child_offset(c, n);
+	Size		saved = w->keylen;
+	uint32		i;
 
 	enter_level(w);
-	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	for (i = 0; i < n; i++)
 	{
-		if (tok != WJB_KEY)
+		JbChild		k,
+					v;
+
+		read_child(c, base, i, &koffset, &k);
+		read_child(c, base, n + i, &voffset, &v);
+		if (skip_step_key && is_step_key_bytes(w, k.data, k.len))
 			continue;
-		next_value(&it, &v);
-		if (skip_step_key &&
-			k.val.string.len == w->opts->step_keylen &&
-			memcmp(k.val.string.val, w->opts->step_key, w->opts->step_keylen) == 0)
-			continue;
-		push_segment(w, k.val.string.val, k.val.string.len);
-		flatten_value(w, &v);
-		w->key.len = saved;
-		w->key.data[saved] = '\0';
+		push_segment(w, k.data, k.len);
+		flatten_child(w, &v);
+		w->keylen = saved;
 	}
 	w->depth--;
 }
 
 /* Flatten a nested array: every element is addressed by its position. */
 static void
-flatten_array(FlattenWalk *w, JsonbContainer *c)
+flatten_array(FlattenWalk *w, const JsonbContainer *c)
 {
-	JsonbIterator *it = JsonbIteratorInit(c);
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	int			saved = w->key.len;
-	int			position = 0;
+	uint32		n = JsonContainerSize(c);
+	const char *base = container_data(c, n);
+	uint32		offset = 0;
+	Size		saved = w->keylen;
+	uint32		i;
 
 	enter_level(w);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	for (i = 0; i < n; i++)
 	{
-		if (tok != WJB_ELEM)
-			continue;
-		push_position(w, ++position);
-		flatten_value(w, &v);
-		w->key.len = saved;
-		w->key.data[saved] = '\0';
+		JbChild		v;
+
+		read_child(c, base, i, &offset, &v);
+		push_position(w, i + 1);
+		flatten_child(w, &v);
+		w->keylen = saved;
 	}
 	w->depth--;
 }
 
 /* Flatten any value found at the current key. */
 static void
-flatten_value(FlattenWalk *w, JsonbValue *v)
+flatten_child(FlattenWalk *w, const JbChild *v)
 {
-	JsonbContainer *c;
-
-	if (v->type != jbvBinary || JsonContainerSize(v->val.binary.data) == 0)
+	if (v->type == JENTRY_ISCONTAINER)
 	{
-		emit_leaf(w, v);
-		return;
+		const JsonbContainer *c = (const JsonbContainer *) v->data;
+
+		if (JsonContainerSize(c) > 0)
+		{
+			if (JsonContainerIsObject(c))
+				flatten_object(w, c, false);
+			else
+				flatten_array(w, c);
+			return;
+		}
 	}
-	c = v->val.binary.data;
-	if (JsonContainerIsObject(c))
-		flatten_object(w, c, false);
-	else
-		flatten_array(w, c);
+	emit_leaf(w, v);
 }
 
 /* Order step ids bytewise, then by position, to find first occurrences. */
@@ -280,105 +487,125 @@ compare_step_refs(const void *a, const void *b)
 		return cmp;
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
-	return x->index - y->index;
+	return x->index < y->index ? -1 : (x->index > y->index);
 }
 
 /*
- * The step id by which an element of a module array is addressed, or NULL
- * when it is addressed by position.
+ * The step id by which an element of a module array is addressed (a string
+ * that does not look like a position), or NULL.
  */
 static const char *
-element_step_id(FlattenWalk *w, JsonbValue *elem, int *len)
+element_step_id(FlattenWalk *w, const JbChild *elem, uint32 *len)
 {
-	JsonbValue	id;
+	const JsonbContainer *c = (const JsonbContainer *) elem->data;
+	JbChild		id;
 
-	if (elem->type != jbvBinary || !JsonContainerIsObject(elem->val.binary.data))
+	if (elem->type != JENTRY_ISCONTAINER || !JsonContainerIsObject(c) ||
+		!find_key(c, w->opts->step_key, w->opts->step_keylen, &id) ||
+		id.type != JENTRY_ISSTRING ||
+		podrec_is_position(id.data, id.len))
 		return NULL;
-	if (!getKeyJsonValueFromContainer(elem->val.binary.data, w->opts->step_key,
-									  w->opts->step_keylen, &id) ||
-		id.type != jbvString ||
-		podrec_is_position(id.val.string.val, id.val.string.len))
-		return NULL;
-	*len = id.val.string.len;
-	return id.val.string.val;
+	*len = id.len;
+	return id.data;
 }
 
 /*
- * Flatten a top-level (module) array.  The first element carrying a given
- * step id is addressed by it; repeats fall back to their position so that
- * nothing is overwritten.
+ * Mark the elements addressed by step id: the first element carrying a
+ * given step id is; repeats fall back to their position so that nothing is
+ * overwritten.
  */
 static void
-flatten_module_array(FlattenWalk *w, JsonbContainer *c)
+mark_first_step_ids(ModuleElement *elems, uint32 n)
 {
-	int			n = JsonContainerSize(c);
-	JsonbValue *elems = palloc(sizeof(JsonbValue) * n);
-	bool	   *by_step = palloc0(sizeof(bool) * n);
-	StepRef    *refs = palloc(sizeof(StepRef) * n);
-	int			nrefs = 0;
-	int			saved = w->key.len;
-	int			i;
-	JsonbIterator *it = JsonbIteratorInit(c);
-	JsonbValue	v;
-	JsonbIteratorToken tok;
+	uint32		i,
+				j;
+
+	if (n <= SMALL_MODULE_ARRAY)
+	{
+		for (i = 0; i < n; i++)
+		{
+			elems[i].by_step = elems[i].id != NULL;
+			for (j = 0; elems[i].by_step && j < i; j++)
+				if (elems[j].id != NULL && elems[j].idlen == elems[i].idlen &&
+					memcmp(elems[j].id, elems[i].id, elems[i].idlen) == 0)
+					elems[i].by_step = false;
+		}
+	}
+	else
+	{
+		StepRef    *refs = palloc(sizeof(StepRef) * n);
+		uint32		nrefs = 0;
+
+		for (i = 0; i < n; i++)
+		{
+			elems[i].by_step = false;
+			if (elems[i].id == NULL)
+				continue;
+			refs[nrefs].id = elems[i].id;
+			refs[nrefs].len = elems[i].idlen;
+			refs[nrefs++].index = i;
+		}
+		if (nrefs > 1)
+			qsort(refs, nrefs, sizeof(StepRef), compare_step_refs);
+		for (i = 0; i < nrefs; i++)
+			elems[refs[i].index].by_step =
+				(i == 0 || refs[i].len != refs[i - 1].len ||
+				 memcmp(refs[i].id, refs[i - 1].id, refs[i].len) != 0);
+		pfree(refs);
+	}
+}
+
+/* Flatten a top-level (module) array. */
+static void
+flatten_module_array(FlattenWalk *w, const JsonbContainer *c)
+{
+	uint32		n = JsonContainerSize(c);
+	ModuleElement small[SMALL_MODULE_ARRAY];
+	ModuleElement *elems = n <= SMALL_MODULE_ARRAY ? small :
+		palloc(sizeof(ModuleElement) * n);
+	const char *base = container_data(c, n);
+	uint32		offset = 0;
+	Size		saved = w->keylen;
+	uint32		i;
 
 	enter_level(w);
-	i = 0;
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	for (i = 0; i < n; i++)
 	{
-		if (tok != WJB_ELEM)
-			continue;
-		elems[i] = v;
-		refs[nrefs].id = element_step_id(w, &elems[i], &refs[nrefs].len);
-		if (refs[nrefs].id != NULL)
-			refs[nrefs++].index = i;
-		i++;
+		read_child(c, base, i, &offset, &elems[i].elem);
+		elems[i].id = element_step_id(w, &elems[i].elem, &elems[i].idlen);
 	}
-	Assert(i == n);
-
-	/* Only the first element with a given step id is addressed by it. */
-	if (nrefs > 1)
-		qsort(refs, nrefs, sizeof(StepRef), compare_step_refs);
-	for (i = 0; i < nrefs; i++)
-		by_step[refs[i].index] = (i == 0 ||
-								  refs[i].len != refs[i - 1].len ||
-								  memcmp(refs[i].id, refs[i - 1].id, refs[i].len) != 0);
+	mark_first_step_ids(elems, n);
 
 	for (i = 0; i < n; i++)
 	{
-		if (by_step[i])
+		if (elems[i].by_step)
 		{
-			JsonbValue	id;
+			const JsonbContainer *elem = (const JsonbContainer *) elems[i].elem.data;
 
-			(void) getKeyJsonValueFromContainer(elems[i].val.binary.data,
-												w->opts->step_key,
-												w->opts->step_keylen, &id);
-			push_segment(w, id.val.string.val, id.val.string.len);
-			if (JsonContainerSize(elems[i].val.binary.data) == 1)
+			push_segment(w, elems[i].id, elems[i].idlen);
+			if (JsonContainerSize(elem) == 1)
 			{
 				/* Only the step id: keep the element as an empty object. */
-				JsonbValue	empty;
+				JbChild		empty;
 
-				empty.type = jbvBinary;
-				empty.val.binary.data = (JsonbContainer *) &empty_object_header;
-				empty.val.binary.len = sizeof(empty_object_header);
+				empty.type = JENTRY_ISCONTAINER;
+				empty.data = (const char *) &empty_object_header;
+				empty.len = sizeof(empty_object_header);
 				emit_leaf(w, &empty);
 			}
 			else
-				flatten_object(w, elems[i].val.binary.data, true);
+				flatten_object(w, elem, true);
 		}
 		else
 		{
 			push_position(w, i + 1);
-			flatten_value(w, &elems[i]);
+			flatten_child(w, &elems[i].elem);
 		}
-		w->key.len = saved;
-		w->key.data[saved] = '\0';
+		w->keylen = saved;
 	}
 	w->depth--;
-	pfree(elems);
-	pfree(by_step);
-	pfree(refs);
+	if (elems != small)
+		pfree(elems);
 }
 
 /* Walk an item and hand every leaf, with its flat key, to emit. */
@@ -387,10 +614,12 @@ podrec_flatten_walk(Jsonb *item, const FlattenOptions *opts,
 					FlattenLeafCallback emit, void *arg, const char *fname)
 {
 	FlattenWalk w;
-	JsonbIterator *it;
-	JsonbValue	k,
-				v;
-	JsonbIteratorToken tok;
+	const JsonbContainer *root = &item->root;
+	uint32		n;
+	const char *base;
+	uint32		koffset = 0,
+				voffset;
+	uint32		i;
 
 	if (!JB_ROOT_IS_OBJECT(item))
 		ereport(ERROR,
@@ -404,52 +633,302 @@ podrec_flatten_walk(Jsonb *item, const FlattenOptions *opts,
 	w.arg = arg;
 	w.fname = fname;
 	w.depth = 0;
-	initStringInfo(&w.key);
+	w.keycap = 256;
+	w.keylen = 0;
+	w.key = palloc(w.keycap);
 
-	it = JsonbIteratorInit(&item->root);
-	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	n = JsonContainerSize(root);
+	base = container_data(root, 2 * n);
+	voffset = child_offset(root, n);
+	for (i = 0; i < n; i++)
 	{
-		if (tok != WJB_KEY)
-			continue;
-		next_value(&it, &v);
-		podrec_append_escaped(&w.key, k.val.string.val, k.val.string.len, opts);
-		w.depth = 1;
-		if (v.type == jbvBinary && JsonContainerIsArray(v.val.binary.data) &&
-			JsonContainerSize(v.val.binary.data) > 0)
-			flatten_module_array(&w, v.val.binary.data);
-		else
-			flatten_value(&w, &v);
+		JbChild		k,
+					v;
+
+		read_child(root, base, i, &koffset, &k);
+		read_child(root, base, n + i, &voffset, &v);
 		w.depth = 0;
-		resetStringInfo(&w.key);
+		w.keylen = 0;
+		push_segment(&w, k.data, k.len);
+		w.depth = 1;
+		if (v.type == JENTRY_ISCONTAINER &&
+			JsonContainerIsArray((const JsonbContainer *) v.data) &&
+			JsonContainerSize((const JsonbContainer *) v.data) > 0)
+			flatten_module_array(&w, (const JsonbContainer *) v.data);
+		else
+			flatten_child(&w, &v);
 	}
-	pfree(w.key.data);
+	pfree(w.key);
 }
 
-/* Callback of records_flatten: push the pair into the result object. */
-static void
-push_pair(void *arg, const char *key, int keylen, JsonbValue *value)
-{
-	JsonbParseState **state = (JsonbParseState **) arg;
-	JsonbValue	k;
+/*
+ * Building the flat record.
+ *
+ * The leaves are collected as pairs, their keys copied into an arena, then
+ * sorted into jsonb key order (shorter keys first, then bytewise) and written
+ * out directly in the jsonb object format (utils/jsonb.h): a header, the
+ * JEntries of the keys and then of the values, then the keys' bytes and the
+ * values' bytes, numerics and containers aligned to 4 bytes.  That is what
+ * pushJsonbValue and JsonbValueToJsonb would produce, byte for byte, without
+ * their generic sort and their rebuilding of every value.
+ */
 
-	k.type = jbvString;
-	k.val.string.len = keylen;
-	k.val.string.val = pnstrdup(key, keylen);
-	pushJsonbValue(state, WJB_KEY, &k);
-	pushJsonbValue(state, WJB_VALUE, value);
+/* One pair of the flat record: its key and the stored bytes of its leaf. */
+typedef struct FlatPair
+{
+	const char *key;
+	const char *data;			/* a string's bytes, a numeric, a container */
+	uint32		keylen;
+	uint32		datalen;
+	uint32		type;			/* JENTRY_ISSTRING, ..., JENTRY_ISCONTAINER */
+	uint32		order;			/* emission order, to settle equal keys */
+} FlatPair;
+
+/* The pairs collected so far; keys live in arena blocks that never move. */
+typedef struct FlatBuilder
+{
+	FlatPair   *pairs;
+	uint32		npairs;
+	uint32		maxpairs;
+	char	   *block;			/* current arena block; its first bytes link the previous one */
+	Size		used;
+	Size		size;
+} FlatBuilder;
+
+#define ARENA_LINK MAXALIGN(sizeof(char *))
+
+/* Order pairs as jsonb orders keys; of equal keys, the later one first. */
+static inline int
+compare_flat_pairs(const FlatPair *a, const FlatPair *b)
+{
+	int			cmp;
+
+	if (a->keylen != b->keylen)
+		return a->keylen < b->keylen ? -1 : 1;
+	cmp = memcmp(a->key, b->key, a->keylen);
+	if (cmp != 0)
+		return cmp;
+	return a->order > b->order ? -1 : 1;
+}
+
+#define ST_SORT sort_flat_pairs
+#define ST_ELEMENT_TYPE FlatPair
+#define ST_COMPARE(a, b) compare_flat_pairs(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* Start a builder, sizing the arena from the size of the item. */
+static void
+flat_builder_init(FlatBuilder *b, Size item_size)
+{
+	b->maxpairs = 32;
+	b->npairs = 0;
+	b->pairs = palloc(sizeof(FlatPair) * b->maxpairs);
+	b->size = Max(item_size, 256);
+	b->block = palloc(b->size);
+	*(char **) b->block = NULL;
+	b->used = ARENA_LINK;
+}
+
+/* Copy a key into the arena, starting a new block when it does not fit. */
+static char *
+flat_builder_key(FlatBuilder *b, const char *key, int keylen)
+{
+	char	   *dst;
+
+	if (b->used + keylen > b->size)
+	{
+		Size		size = Max(b->size * 2, ARENA_LINK + keylen);
+		char	   *block = palloc(size);
+
+		*(char **) block = b->block;
+		b->block = block;
+		b->size = size;
+		b->used = ARENA_LINK;
+	}
+	dst = b->block + b->used;
+	memcpy(dst, key, keylen);
+	b->used += keylen;
+	return dst;
+}
+
+/* Release the pairs and the arena. */
+static void
+flat_builder_free(FlatBuilder *b)
+{
+	char	   *block = b->block;
+
+	while (block != NULL)
+	{
+		char	   *prev = *(char **) block;
+
+		pfree(block);
+		block = prev;
+	}
+	pfree(b->pairs);
+}
+
+/* Callback of records_flatten: collect the pair. */
+static void
+collect_pair(void *arg, const char *key, int keylen, JsonbValue *value)
+{
+	FlatBuilder *b = (FlatBuilder *) arg;
+	FlatPair   *p;
+
+	if (b->npairs == b->maxpairs)
+	{
+		if (b->maxpairs > JB_CMASK / 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("number of jsonb object pairs exceeds the maximum allowed (%u)",
+							(unsigned int) JB_CMASK)));
+		b->maxpairs *= 2;
+		b->pairs = repalloc(b->pairs, sizeof(FlatPair) * b->maxpairs);
+	}
+	p = &b->pairs[b->npairs];
+	p->key = flat_builder_key(b, key, keylen);
+	p->keylen = keylen;
+	p->order = b->npairs++;
+	switch (value->type)
+	{
+		case jbvNull:
+			p->type = JENTRY_ISNULL;
+			p->data = NULL;
+			p->datalen = 0;
+			break;
+		case jbvBool:
+			p->type = value->val.boolean ? JENTRY_ISBOOL_TRUE : JENTRY_ISBOOL_FALSE;
+			p->data = NULL;
+			p->datalen = 0;
+			break;
+		case jbvString:
+			p->type = JENTRY_ISSTRING;
+			p->data = value->val.string.val;
+			p->datalen = value->val.string.len;
+			break;
+		case jbvNumeric:
+			p->type = JENTRY_ISNUMERIC;
+			p->data = (const char *) value->val.numeric;
+			p->datalen = VARSIZE_ANY(value->val.numeric);
+			break;
+		case jbvBinary:
+			/* Only empty containers are leaves. */
+			p->type = JENTRY_ISCONTAINER;
+			p->data = (const char *) value->val.binary.data;
+			p->datalen = value->val.binary.len;
+			break;
+		default:
+			elog(ERROR, "unexpected jsonb value type: %d", (int) value->type);
+	}
+}
+
+/* Fail when the data of a jsonb object would not fit its JEntries. */
+static inline void
+check_object_size(Size totallen)
+{
+	if (totallen > JENTRY_OFFLENMASK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("total size of jsonb object elements exceeds the maximum of %u bytes",
+						(unsigned int) JENTRY_OFFLENMASK)));
+}
+
+/* Is this leaf stored at a 4-byte boundary? */
+static inline bool
+is_aligned_type(uint32 type)
+{
+	return type == JENTRY_ISNUMERIC || type == JENTRY_ISCONTAINER;
+}
+
+/* Sort the collected pairs, keep the last of equal keys, write the object. */
+static Jsonb *
+flat_builder_finish(FlatBuilder *b)
+{
+	FlatPair   *pairs = b->pairs;
+	uint32		n = b->npairs;
+	uint32		i;
+	Size		totallen = 0;
+	Size		size;
+	Jsonb	   *out;
+	JEntry	   *entries;
+	char	   *data;
+
+	if (n > 1)
+	{
+		uint32		kept = 1;
+
+		sort_flat_pairs(pairs, n);
+		/* Equal keys are adjacent, the last one emitted first: keep it. */
+		for (i = 1; i < n; i++)
+			if (pairs[i].keylen != pairs[kept - 1].keylen ||
+				memcmp(pairs[i].key, pairs[kept - 1].key, pairs[i].keylen) != 0)
+				pairs[kept++] = pairs[i];
+		n = kept;
+	}
+
+	for (i = 0; i < n; i++)
+	{
+		totallen += pairs[i].keylen;
+		check_object_size(totallen);
+	}
+	for (i = 0; i < n; i++)
+	{
+		if (is_aligned_type(pairs[i].type))
+			totallen = INTALIGN(totallen);
+		totallen += pairs[i].datalen;
+		check_object_size(totallen);
+	}
+
+	size = VARHDRSZ + sizeof(uint32) + sizeof(JEntry) * 2 * n + totallen;
+	out = palloc(size);
+	SET_VARSIZE(out, size);
+	out->root.header = n | JB_FOBJECT;
+	entries = out->root.children;
+	data = (char *) &entries[2 * n];
+
+	totallen = 0;
+	for (i = 0; i < n; i++)
+	{
+		memcpy(data + totallen, pairs[i].key, pairs[i].keylen);
+		totallen += pairs[i].keylen;
+		entries[i] = JENTRY_ISSTRING |
+			((i % JB_OFFSET_STRIDE) == 0 ? (uint32) totallen | JENTRY_HAS_OFF : pairs[i].keylen);
+	}
+	for (i = 0; i < n; i++)
+	{
+		Size		start = totallen;
+
+		if (is_aligned_type(pairs[i].type))
+		{
+			Size		aligned = INTALIGN(totallen);
+
+			memset(data + totallen, 0, aligned - totallen);
+			totallen = aligned;
+		}
+		if (pairs[i].datalen > 0)
+			memcpy(data + totallen, pairs[i].data, pairs[i].datalen);
+		totallen += pairs[i].datalen;
+		entries[n + i] = pairs[i].type |
+			(((n + i) % JB_OFFSET_STRIDE) == 0 ? (uint32) totallen | JENTRY_HAS_OFF :
+			 (uint32) (totallen - start));
+	}
+	Assert(data + totallen == (char *) out + size);
+	return out;
 }
 
 /* Flatten an item into a new jsonb object. */
 Jsonb *
 podrec_flatten(Jsonb *item, const FlattenOptions *opts)
 {
-	JsonbParseState *state = NULL;
-	JsonbValue *result;
+	FlatBuilder b;
+	Jsonb	   *result;
 
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	podrec_flatten_walk(item, opts, push_pair, &state, "records_flatten");
-	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	return JsonbValueToJsonb(result);
+	flat_builder_init(&b, VARSIZE(item));
+	podrec_flatten_walk(item, opts, collect_pair, &b, "records_flatten");
+	result = flat_builder_finish(&b);
+	flat_builder_free(&b);
+	return result;
 }
 
 /* records_flatten(item jsonb, sep text, step_key text) returns jsonb */
@@ -494,7 +973,10 @@ put_row(void *arg, const char *key, int keylen, JsonbValue *value)
  *
  * Materialize mode: the walk is recursive, so rows go to a tuplestore, which
  * keeps work_mem worth in memory and spills the rest to disk; each row is
- * built in a context that is reset after it is stored.
+ * built in a context that is reset after it is stored.  The result
+ * descriptor is a copy of the one the executor expects, which the executor
+ * frees: looking it up instead would leave a little garbage in per-query
+ * memory at every call, which adds up in a LATERAL join over a big table.
  */
 Datum
 podrec_records_flatten_each(PG_FUNCTION_ARGS)
@@ -506,7 +988,7 @@ podrec_records_flatten_each(PG_FUNCTION_ARGS)
 
 	podrec_flatten_options(&opts, PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2),
 						   "records_flatten_each");
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	target.store = rsinfo->setResult;
 	target.desc = rsinfo->setDesc;
 	target.row_context = AllocSetContextCreate(CurrentMemoryContext,
@@ -691,36 +1173,21 @@ is_empty_object(const JsonbValue *v)
 }
 
 /*
- * Place groups into array slots: positions where they say, the others (step
- * ids) into the free slots in order.  False if the groups are not an array.
+ * Place groups into array slots by their positions.  False if the groups are
+ * not an array: a segment that is not a position, or a position beyond n.
  */
 static bool
-layout_array(KeyGroup *groups, int n, bool allow_steps, KeyGroup **slots)
+layout_array(KeyGroup *groups, int n, KeyGroup **slots)
 {
-	int			i,
-				next = 0;
+	int			i;
 
 	for (i = 0; i < n; i++)
 		slots[i] = NULL;
 	for (i = 0; i < n; i++)
 	{
-		if (groups[i].position == 0)
-		{
-			if (!allow_steps)
-				return false;
-			continue;
-		}
-		if (groups[i].position > n)
+		if (groups[i].position == 0 || groups[i].position > n)
 			return false;
 		slots[groups[i].position - 1] = &groups[i];
-	}
-	for (i = 0; i < n; i++)
-	{
-		if (groups[i].position != 0)
-			continue;
-		while (slots[next] != NULL)
-			next++;
-		slots[next] = &groups[i];
 	}
 	return true;
 }
@@ -752,8 +1219,7 @@ build_step_element(Unflatten *u, KeyGroup *g)
 	JsonbValue	k,
 				id;
 	KeyGroup	   *children;
-	int			n,
-				i;
+	int			n;
 
 	pushJsonbValue(&u->state, WJB_BEGIN_OBJECT, NULL);
 	k.type = jbvString;
@@ -766,59 +1232,244 @@ build_step_element(Unflatten *u, KeyGroup *g)
 	pushJsonbValue(&u->state, WJB_VALUE, &id);
 	if (u->entries[g->lo].nsegs > 2)
 	{
+		/* layout_module_array made sure that no child is the step id key. */
 		children = group_children(u, g->lo, g->hi, 2, &n);
-		for (i = 0; i < n; i++)
-			if (children[i].seg->len == u->opts->step_keylen &&
-				memcmp(children[i].seg->s, u->opts->step_key, u->opts->step_keylen) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("flat key \"%s\" conflicts with the step id of its module element",
-								u->entries[children[i].lo].key),
-						 errdetail("An element addressed by step id \"%.*s\" cannot also carry the key \"%.*s\".",
-								   g->seg->len, g->seg->s,
-								   u->opts->step_keylen, u->opts->step_key)));
 		build_object_pairs(u, children, n, 2);
 		pfree(children);
 	}
 	pushJsonbValue(&u->state, WJB_END_OBJECT, NULL);
 }
 
+/* Is this segment the step id key? */
+static inline bool
+is_step_key(Unflatten *u, const Segment *seg)
+{
+	return seg->len == u->opts->step_keylen &&
+		memcmp(seg->s, u->opts->step_key, u->opts->step_keylen) == 0;
+}
+
+/* Compare a segment with the segment of a group, for bsearch. */
+static int
+compare_segment_group(const void *key, const void *group)
+{
+	return compare_segments((const Segment *) key, ((const KeyGroup *) group)->seg);
+}
+
 /*
- * Can the children of a top-level key be a module array?  Every group that is
- * not a position must be a step element: a subtree, or the empty object left
- * by an element that held only its step id.
+ * The step id that an element addressed by position carries (the string
+ * value of its step id key), or NULL.
  */
-static bool
-is_module_array(Unflatten *u, KeyGroup *groups, int n)
+static const JsonbValue *
+positional_step_id(Unflatten *u, KeyGroup *g)
 {
 	int			i;
 
-	for (i = 0; i < n; i++)
+	for (i = g->lo; i < g->hi; i++)
 	{
-		FlatEntry  *first = &u->entries[groups[i].lo];
-		KeyGroup   *grandchildren;
-		KeyGroup  **slots;
-		int			ng;
-		bool		array_shaped;
+		FlatEntry  *e = &u->entries[i];
 
-		if (groups[i].position != 0)
-			continue;
-		if (first->nsegs == 2)
-		{
-			if (!is_empty_object(&first->value))
-				return false;
-			continue;
-		}
-		/* A subtree shaped like an array (keys 1..n) is a value, not an element. */
-		grandchildren = group_children(u, groups[i].lo, groups[i].hi, 2, &ng);
-		slots = palloc(sizeof(KeyGroup *) * ng);
-		array_shaped = layout_array(grandchildren, ng, false, slots);
-		pfree(grandchildren);
-		pfree(slots);
-		if (array_shaped)
-			return false;
+		if (e->nsegs == 3 && is_step_key(u, &e->segs[2]) &&
+			e->value.type == jbvString)
+			return &e->value;
 	}
-	return true;
+	return NULL;
+}
+
+/*
+ * Can a step element with this subtree be rebuilt?  It is the empty object
+ * left by an element that held only its step id, or a subtree that does not
+ * carry the step id key and is not shaped like an array (keys 1..n: such a
+ * subtree is a value, not an element).
+ */
+static bool
+is_step_element(Unflatten *u, KeyGroup *g)
+{
+	FlatEntry  *first = &u->entries[g->lo];
+	KeyGroup   *children;
+	KeyGroup  **slots;
+	int			n,
+				i;
+	bool		ok;
+
+	if (first->nsegs == 2)
+		return is_empty_object(&first->value);
+	children = group_children(u, g->lo, g->hi, 2, &n);
+	slots = palloc(sizeof(KeyGroup *) * n);
+	ok = !layout_array(children, n, slots);
+	for (i = 0; ok && i < n; i++)
+		ok = !is_step_key(u, children[i].seg);
+	pfree(children);
+	pfree(slots);
+	return ok;
+}
+
+/*
+ * Lay the children of a top-level key out as a module array, or return false
+ * when they are not one that flattens back to the same flat keys.
+ *
+ * Groups whose segment is a position go to that position.  Every other group
+ * is an element addressed by step id, and the step elements fill the free
+ * slots in step-id order, with one constraint: an element addressed by
+ * position that carries a step id repeats an earlier element's, so the step
+ * element with that id must come before it.  The order chosen is the first,
+ * in step-id order, that meets every constraint: at each free slot, the
+ * smallest step id whose placement leaves the remaining constrained elements
+ * a slot before their deadlines.  (With no repeats, that is plain step-id
+ * order.)
+ */
+static bool
+layout_module_array(Unflatten *u, KeyGroup *groups, int n, KeyGroup **slots)
+{
+	int		   *steps = palloc(sizeof(int) * n);	/* step groups, id order */
+	int		   *deadline = palloc(sizeof(int) * n); /* per step group */
+	int		   *bydl = palloc(sizeof(int) * n); /* constrained, deadline order */
+	int		   *free_slots = palloc(sizeof(int) * n);
+	int		   *step_of = palloc(sizeof(int) * n);	/* group -> step group */
+	bool	   *used = palloc0(sizeof(bool) * n);
+	int			nsteps = 0,
+				nbydl = 0,
+				nfree = 0,
+				next = 0;
+	int			i,
+				j,
+				f;
+	bool		ok = true;
+
+	for (i = 0; i < n; i++)
+		slots[i] = NULL;
+	for (i = 0; ok && i < n; i++)
+	{
+		if (groups[i].position == 0)
+		{
+			ok = is_step_element(u, &groups[i]);
+			deadline[nsteps] = INT_MAX;
+			step_of[i] = nsteps;
+			steps[nsteps++] = i;
+		}
+		else if (groups[i].position > n)
+			ok = false;
+		else
+			slots[groups[i].position - 1] = &groups[i];
+	}
+
+	/* Each repeated step id must belong to a step element placed earlier. */
+	for (i = 0; ok && i < n; i++)
+	{
+		const JsonbValue *id;
+		Segment		seg;
+		KeyGroup   *owner;
+
+		if (groups[i].position == 0 ||
+			(id = positional_step_id(u, &groups[i])) == NULL ||
+			podrec_is_position(id->val.string.val, id->val.string.len))
+			continue;
+		seg.s = id->val.string.val;
+		seg.len = id->val.string.len;
+		owner = bsearch(&seg, groups, n, sizeof(KeyGroup), compare_segment_group);
+		if (owner == NULL || owner->position != 0)
+		{
+			ok = false;
+			break;
+		}
+		j = step_of[owner - groups];
+		if (deadline[j] == INT_MAX)
+			bydl[nbydl++] = j;
+		deadline[j] = Min(deadline[j], groups[i].position);
+	}
+
+	for (i = 0; ok && i < n; i++)
+		if (slots[i] == NULL)
+			free_slots[nfree++] = i + 1;
+	Assert(!ok || nfree == nsteps);
+
+	/* Constrained step elements in deadline order (insertion sort: few). */
+	for (i = 1; i < nbydl; i++)
+		for (j = i; j > 0 && deadline[bydl[j - 1]] > deadline[bydl[j]]; j--)
+		{
+			int			t = bydl[j];
+
+			bydl[j] = bydl[j - 1];
+			bydl[j - 1] = t;
+		}
+
+	for (f = 0; ok && f < nfree; f++)
+	{
+		int			slot = free_slots[f];
+		int			pick = -1;
+		int			k = 0,
+					first_late = -1,
+					last_blocking = -1,
+					prev = -1;
+
+		CHECK_FOR_INTERRUPTS();
+
+		/*
+		 * Walk the remaining constrained elements in deadline order against
+		 * the free slots after this one: the k-th must fit before its
+		 * deadline.  first_late is the first that would not if nothing
+		 * constrained went here; last_blocking the last k such that the
+		 * (k+1)-th would not fit into the k-th slot, were one of the first k
+		 * placed here.
+		 */
+		for (i = 0; i < nbydl; i++)
+		{
+			int			later;
+
+			if (used[bydl[i]])
+				continue;
+			later = f + 1 + k < nfree ? free_slots[f + 1 + k] : INT_MAX;
+			if (first_late < 0 && deadline[bydl[i]] <= later)
+				first_late = k;
+			if (prev >= 0)
+			{
+				int			before = f + k < nfree ? free_slots[f + k] : INT_MAX;
+
+				if (deadline[bydl[i]] <= before)
+					last_blocking = k - 1;
+			}
+			prev = i;
+			k++;
+		}
+
+		if (first_late < 0)
+		{
+			/* Anything can go here: the smallest step id left. */
+			while (used[next])
+				next++;
+			pick = next;
+		}
+		else
+		{
+			/* One of the constrained elements numbered (last_blocking, first_late]. */
+			k = 0;
+			for (i = 0; i < nbydl; i++)
+			{
+				int			c = bydl[i];
+
+				if (used[c])
+					continue;
+				if (k > last_blocking && k <= first_late && deadline[c] > slot &&
+					(pick < 0 || c < pick))
+					pick = c;
+				k++;
+			}
+			if (pick < 0)
+				ok = false;
+		}
+		if (ok)
+		{
+			used[pick] = true;
+			slots[slot - 1] = &groups[steps[pick]];
+		}
+	}
+
+	pfree(steps);
+	pfree(deadline);
+	pfree(bydl);
+	pfree(free_slots);
+	pfree(step_of);
+	pfree(used);
+	return ok;
 }
 
 /*
@@ -847,9 +1498,9 @@ build_value(Unflatten *u, int lo, int hi, int depth, JsonbIteratorToken tok)
 	groups = group_children(u, lo, hi, depth, &n);
 	slots = palloc(sizeof(KeyGroup *) * n);
 	if (depth == 1)
-		array = is_module_array(u, groups, n) && layout_array(groups, n, true, slots);
+		array = layout_module_array(u, groups, n, slots);
 	else
-		array = layout_array(groups, n, false, slots);
+		array = layout_array(groups, n, slots);
 
 	if (!array)
 	{

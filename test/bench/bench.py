@@ -1,0 +1,733 @@
+#!/usr/bin/python3
+"""podrec benchmarks.
+
+    bench.py [SUITE ...]        run suites (default: all of them), in one run
+    bench.py --report           rewrite results/latest.md and the plot from latest.json
+
+Suites (SUITES below): "flatten" times records_flatten and its baselines on
+tables of seed-shaped items; "memory" measures the backend's peak memory while
+flattening large tables in one query.  Each suite starts from a fresh
+throwaway cluster, generates its data in the server (test/bench/sql) and
+merges its results into results/latest.json, from which results/latest.md and
+results/latest.png are written.
+
+Settings come from the environment (defaults in brackets):
+    PG_CONFIG            the PostgreSQL to use [pg_config]
+    PODREC_BENCH_PORT    port of the throwaway cluster [55710]
+    BENCH_DIR            directory of the cluster [/tmp/podrec-bench-PORT]
+    BENCH_SIZES          table sizes for the timings [100000]
+    BENCH_MEMORY_SIZES   table sizes for the memory suite [100000 1000000]
+    BENCH_REPEAT         runs of each timing; the best is kept [3]
+    BENCH_SAMPLE         rows the slow baselines run on, scaled up [10000]
+    BENCH_CLIENT_ROWS    most rows the Python client fetches, scaled up [100000]
+    BENCH_OPS            only these timed operations (and what they need) [all]
+    BENCH_INSTALL        1: build and install podrec into PG_CONFIG first [1]
+    BENCH_KEEP           1: leave the cluster running at the end [0]
+    BENCH_RESULTS        where results go [test/bench/results]
+
+Adding a benchmark: add an Op to OPS (its SQL runs on a table of items called
+{table}; a client op is a Python function), a Target to TARGETS if it has a
+goal, and it appears in the table, the targets and the plot.
+"""
+
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+try:
+    import psycopg2
+except ImportError:
+    sys.exit("bench.py: needs psycopg2 (Debian: apt-get install python3-psycopg2, "
+             "and run it with /usr/bin/python3)")
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+RESULTS = os.environ.get("BENCH_RESULTS", os.path.join(HERE, "results"))
+
+
+def env_int_list(name, default):
+    return [int(x) for x in os.environ.get(name, default).replace(",", " ").split()]
+
+
+PG_CONFIG = os.environ.get("PG_CONFIG", "pg_config")
+PORT = int(os.environ.get("PODREC_BENCH_PORT", "55710"))
+CLUSTER = os.environ.get("BENCH_DIR", f"/tmp/podrec-bench-{PORT}")
+SIZES = env_int_list("BENCH_SIZES", "100000")
+MEMORY_SIZES = env_int_list("BENCH_MEMORY_SIZES", "100000 1000000")
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+SAMPLE = int(os.environ.get("BENCH_SAMPLE", "10000"))
+CLIENT_ROWS = int(os.environ.get("BENCH_CLIENT_ROWS", "100000"))
+ONLY_OPS = os.environ.get("BENCH_OPS", "").split()
+INSTALL = os.environ.get("BENCH_INSTALL", "1") == "1"
+KEEP = os.environ.get("BENCH_KEEP", "0") == "1"
+
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# The throwaway cluster
+# ---------------------------------------------------------------------------
+
+class Cluster:
+    """A cluster owned by postgres (when run as root) or by the caller."""
+
+    SETTINGS = {
+        "shared_buffers": "256MB",
+        "work_mem": "4MB",
+        "fsync": "off",
+        "synchronous_commit": "off",
+        "full_page_writes": "off",
+        "autovacuum": "off",
+        "jit": "off",
+        "max_parallel_workers_per_gather": "0",
+        "max_wal_size": "4GB",
+    }
+
+    def __init__(self, directory, port):
+        self.dir = directory
+        self.data = os.path.join(directory, "data")
+        self.port = port
+        self.bindir = run([PG_CONFIG, "--bindir"]).strip()
+        self.as_postgres = os.geteuid() == 0
+
+    def _cmd(self, args):
+        if self.as_postgres:
+            return ["runuser", "-u", "postgres", "--"] + args
+        return args
+
+    def create(self):
+        self.destroy()
+        os.makedirs(self.dir)
+        if self.as_postgres:
+            shutil.chown(self.dir, "postgres")
+        run(self._cmd([os.path.join(self.bindir, "initdb"), "-D", self.data, "-U", "postgres",
+                       "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"]))
+        with open(os.path.join(self.data, "postgresql.conf"), "a") as conf:
+            conf.write(f"port = {self.port}\nlisten_addresses = ''\n"
+                       f"unix_socket_directories = '{self.dir}'\n")
+            for k, v in self.SETTINGS.items():
+                conf.write(f"{k} = {v}\n")
+        run(self._cmd([os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-l",
+                       os.path.join(self.dir, "server.log"), "-w", "start"]))
+
+    def destroy(self):
+        if os.path.exists(os.path.join(self.data, "postmaster.pid")):
+            subprocess.run(self._cmd([os.path.join(self.bindir, "pg_ctl"), "-D", self.data,
+                                      "-m", "fast", "-w", "stop"]), stdout=subprocess.DEVNULL)
+        if os.path.exists(self.dir):
+            shutil.rmtree(self.dir)
+
+    def stop(self):
+        subprocess.run(self._cmd([os.path.join(self.bindir, "pg_ctl"), "-D", self.data,
+                                  "-m", "fast", "-w", "stop"]), stdout=subprocess.DEVNULL)
+
+    def connect(self):
+        conn = psycopg2.connect(host=self.dir, port=self.port, user="postgres", dbname="postgres")
+        conn.autocommit = True
+        return conn
+
+
+def run(args, **kw):
+    return subprocess.run(args, check=True, stdout=subprocess.PIPE, text=True, **kw).stdout
+
+
+def sql_one(conn, query, args=None):
+    with conn.cursor() as cur:
+        cur.execute(query, args)
+        return cur.fetchone()[0]
+
+
+def sql_file(conn, path):
+    with open(path) as f, conn.cursor() as cur:
+        cur.execute(f.read())
+
+
+def install_podrec():
+    log(f"building and installing podrec into {run([PG_CONFIG, '--pkglibdir']).strip()}")
+    try:
+        run(["make", "-C", TOP, "-s", "-j2", f"PG_CONFIG={PG_CONFIG}"])
+        run(["make", "-C", TOP, "-s", "install", f"PG_CONFIG={PG_CONFIG}"])
+    except subprocess.CalledProcessError:
+        sys.exit("bench: could not build and install podrec (run as root, or install it "
+                 "yourself and set BENCH_INSTALL=0)")
+
+
+# ---------------------------------------------------------------------------
+# Data: tables of seed-shaped items, generated in the server
+# ---------------------------------------------------------------------------
+
+class Data:
+    """Tables bench.items_N (items 1..N) and bench.sample (items 1..SAMPLE)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.tables = {}
+
+    def prepare(self, sizes):
+        sizes = sorted(set(sizes))
+        biggest = sizes[-1]
+        log(f"generating {biggest:,} items")
+        t0 = time.perf_counter()
+        self._make(f"items_{biggest}", f"SELECT g, bench.item(g) FROM generate_series(1, {biggest}) AS g")
+        log(f"generated in {time.perf_counter() - t0:.1f} s")
+        for n in sizes[:-1]:
+            self._make(f"items_{n}", f"SELECT * FROM bench.items_{biggest} WHERE id <= {n}")
+        self._make("sample", f"SELECT * FROM bench.items_{biggest} WHERE id <= {min(SAMPLE, biggest)}")
+
+    def _make(self, name, select):
+        with self.conn.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS bench.{name}")
+            cur.execute(f"CREATE TABLE bench.{name} (id bigint, doc jsonb NOT NULL)")
+            cur.execute(f"INSERT INTO bench.{name} {select}")
+            cur.execute(f"VACUUM (FREEZE, ANALYZE) bench.{name}")
+        self.tables[name] = sql_one(self.conn, f"SELECT count(*) FROM bench.{name}")
+
+    def describe(self, n):
+        with self.conn.cursor() as cur:
+            cur.execute(f"""
+                SELECT avg(length(doc::text)), avg(pg_column_size(doc)),
+                       avg((SELECT count(*) FROM jsonb_object_keys(podrec.records_flatten(doc)))),
+                       count(DISTINCT doc ->> 'flow_id'),
+                       pg_total_relation_size('bench.items_{n}')
+                FROM bench.items_{n} WHERE id <= 10000""")
+            text_bytes, stored_bytes, leaves, flows, table_bytes = cur.fetchone()
+        return {"rows": n, "json_bytes": float(text_bytes), "stored_bytes": float(stored_bytes),
+                "leaves": float(leaves), "flows": flows, "table_bytes": table_bytes}
+
+
+# ---------------------------------------------------------------------------
+# The Python client baseline: the flattening rules in Python
+# ---------------------------------------------------------------------------
+
+POSITION = re.compile(r"[1-9][0-9]{0,8}\Z")
+
+
+def flatten_py(item, sep=".", step_key="flow_step_id"):
+    """records_flatten in Python (README, "Flattening")."""
+    out = {}
+
+    def esc(s):
+        return s.replace("\\", "\\\\").replace(sep, "\\" + sep)
+
+    def walk(v, k):
+        if isinstance(v, dict) and v:
+            for ck, cv in v.items():
+                walk(cv, k + sep + esc(ck))
+        elif isinstance(v, list) and v:
+            for i, cv in enumerate(v, 1):
+                walk(cv, k + sep + str(i))
+        else:
+            out[k] = v
+
+    for k, v in item.items():
+        ek = esc(k)
+        if isinstance(v, list) and v:
+            seen = set()
+            for i, e in enumerate(v, 1):
+                sid = e.get(step_key) if isinstance(e, dict) else None
+                if isinstance(sid, str) and not POSITION.match(sid) and sid not in seen:
+                    seen.add(sid)
+                    prefix = ek + sep + esc(sid)
+                    if len(e) == 1:
+                        out[prefix] = {}
+                    for bk, bv in e.items():
+                        if bk != step_key:
+                            walk(bv, prefix + sep + esc(bk))
+                else:
+                    walk(e, ek + sep + str(i))
+        else:
+            walk(v, ek)
+    return out
+
+
+def client_fetch(conn, query, work):
+    """Fetch every row of query (jsonb parsed by psycopg2) and hand it to work."""
+    conn.autocommit = False         # a server-side cursor lives in a transaction
+    try:
+        with conn.cursor(name="bench") as cur:
+            cur.itersize = 5000
+            cur.execute(query)
+            for (doc,) in cur:
+                work(doc)
+        conn.commit()
+    finally:
+        conn.autocommit = True
+
+
+def client_python(conn, table, rows):
+    client_fetch(conn, f"SELECT doc FROM {table} WHERE id <= {rows}", flatten_py)
+
+
+def client_fetch_only(conn, table, rows):
+    client_fetch(conn, f"SELECT doc FROM {table} WHERE id <= {rows}", lambda doc: None)
+
+
+def client_fetch_flat(conn, table, rows):
+    client_fetch(conn, f"SELECT podrec.records_flatten(doc) FROM {table} WHERE id <= {rows}",
+                 lambda doc: None)
+
+
+# ---------------------------------------------------------------------------
+# Timed operations, their baselines and targets
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Op:
+    name: str
+    label: str                      # what the table shows
+    sql: Optional[str] = None       # runs on {table}
+    client: Optional[Callable] = None   # client(conn, table, rows)
+    rows: str = "all"               # "all", "sample" (slow baselines) or "client"
+    bare: Optional[str] = "scan"    # the op whose time is the floor of this one
+    note: str = ""
+    short: str = ""                 # its name in the plot
+
+
+OPS = [
+    Op("scan", "bare scan: `count(doc)`", "SELECT count(doc) FROM {table}", bare=None,
+       note="reads every row, touches no document"),
+    Op("strip_nulls", "`jsonb_strip_nulls(doc)`", "SELECT count(jsonb_strip_nulls(doc)) FROM {table}",
+       short="jsonb_strip_nulls", note="walks and rebuilds every document: the floor of any flattening"),
+    Op("flatten", "`podrec.records_flatten(doc)`",
+       "SELECT count(podrec.records_flatten(doc)) FROM {table}", short="records_flatten"),
+    Op("flatten_each", "`podrec.records_flatten_each(doc)`",
+       "SELECT count(*) FROM {table}, LATERAL podrec.records_flatten_each(doc)",
+       short="records_flatten_each", note="one row per leaf"),
+    Op("plpgsql", "baseline: plpgsql", "SELECT count(bench.flatten_plpgsql(doc)) FROM {table}",
+       rows="sample", short="plpgsql", note="`bench.flatten_plpgsql`, the rules in plpgsql"),
+    Op("cte", "baseline: recursive CTE", "SELECT count(bench.flatten_cte(doc)) FROM {table}",
+       rows="sample", short="recursive CTE", note="`bench.flatten_cte`, the rules as one recursive query"),
+    Op("python", "baseline: Python client", client=client_python, rows="client",
+       short="Python client", note="psycopg2 fetches `doc` and flattens it in Python"),
+    Op("python_fetch", "Python client, fetch only", client=client_fetch_only, rows="client",
+       short="client fetch only", note="what the client baseline spends before it flattens"),
+    Op("flatten_fetch", "records_flatten, fetched by the client", client=client_fetch_flat,
+       rows="client", short="records_flatten fetched", note="the flat records in the client, end to end"),
+]
+OPS_BY_NAME = {op.name: op for op in OPS}
+
+
+@dataclass
+class Target:
+    name: str
+    slower: str         # the op expected to cost more
+    faster: str         # the op expected to cost less
+    goal: float         # slower/faster cost at least this (or faster/slower at most 1/goal)
+    text: str
+
+
+TARGETS = [
+    Target("records_flatten vs jsonb_strip_nulls", "strip_nulls", "flatten", 1 / 1.5,
+           "records_flatten costs at most 1.5x jsonb_strip_nulls (over a bare scan)"),
+    Target("plpgsql baseline vs records_flatten", "plpgsql", "flatten", 30,
+           "records_flatten is at least 30x faster than the plpgsql baseline"),
+    Target("Python client vs records_flatten", "python", "flatten", 10,
+           "records_flatten is at least 10x faster than the Python client"),
+]
+
+
+def timed(fn):
+    """Best and median of REPEAT runs of fn, in seconds."""
+    times = []
+    for _ in range(REPEAT):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), statistics.median(times)
+
+
+def verify_baselines(conn):
+    """The baselines must give what records_flatten gives before they are timed."""
+    n = min(1000, SAMPLE)
+    bad = sql_one(conn, f"""
+        SELECT count(*) FROM bench.sample
+        WHERE id <= {n} AND (bench.flatten_plpgsql(doc) <> podrec.records_flatten(doc)
+                             OR bench.flatten_cte(doc) <> podrec.records_flatten(doc))""")
+    if bad:
+        sys.exit(f"bench: the SQL baselines disagree with records_flatten on {bad} items")
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT doc, podrec.records_flatten(doc) FROM bench.sample WHERE id <= {n}")
+        for doc, flat in cur:
+            if flatten_py(doc) != flat:
+                sys.exit(f"bench: the Python baseline disagrees with records_flatten on {doc}")
+    log(f"baselines agree with records_flatten on {n} items")
+    return n
+
+
+def selected_ops():
+    if not ONLY_OPS:
+        return OPS
+    names = set(ONLY_OPS)
+    for name in list(names):
+        op = OPS_BY_NAME.get(name)
+        if op is None:
+            sys.exit(f"bench: unknown operation {name} (known: {', '.join(OPS_BY_NAME)})")
+        if op.bare:
+            names.add(op.bare)
+    return [op for op in OPS if op.name in names]
+
+
+def suite_flatten(cluster):
+    conn = cluster.connect()
+    data = Data(conn)
+    data.prepare(SIZES)
+    verified = verify_baselines(conn)
+    ops = selected_ops()
+    result = {"sizes": [], "verified_items": verified}
+    for n in sorted(SIZES):
+        table = f"bench.items_{n}"
+        size = {"data": data.describe(n), "ops": {}}
+        sql_one(conn, f"SELECT count(doc) FROM {table}")     # warm the cache
+        sample_scan = None
+        for op in ops:
+            if op.rows == "sample" and n > SAMPLE:
+                rows, on = SAMPLE, "bench.sample"
+            elif op.rows == "client" and n > CLIENT_ROWS:
+                rows, on = CLIENT_ROWS, table
+            else:
+                rows, on = n, table
+            if op.client is not None:
+                best, median = timed(lambda: op.client(conn, on, rows))
+            else:
+                query = op.sql.format(table=on)
+                best, median = timed(lambda: sql_one(conn, query))
+            entry = {"rows": rows, "best": best, "median": median, "scaled": rows != n}
+            if op.bare and rows != n:
+                # the floor of a scaled op is a bare scan of the same rows
+                if on == "bench.sample":
+                    if sample_scan is None:
+                        sample_scan = timed(lambda: sql_one(conn, "SELECT count(doc) FROM bench.sample"))[0]
+                    entry["bare_best"] = sample_scan
+                else:
+                    entry["bare_best"] = size["ops"]["scan"]["best"] * rows / n
+            size["ops"][op.name] = entry
+            log(f"{n:,} items: {op.name}: {best:.3f} s best, {median:.3f} s median on {rows:,} rows")
+        for name, entry in size["ops"].items():
+            op = OPS_BY_NAME[name]
+            if op.bare is None:
+                continue
+            bare = entry.get("bare_best", size["ops"][op.bare]["best"])
+            entry["cost_per_row"] = (entry["best"] - bare) / entry["rows"]
+            entry["cost"] = entry["cost_per_row"] * n
+        result["sizes"].append(size)
+    conn.close()
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Memory: peak resident size of the backend running one big query
+# ---------------------------------------------------------------------------
+
+MEMORY_OPS = [
+    ("scan", "bare scan: `count(doc)`", "SELECT count(doc) FROM {table}"),
+    ("strip_nulls", "`jsonb_strip_nulls(doc)`", "SELECT count(jsonb_strip_nulls(doc)) FROM {table}"),
+    ("flatten", "`podrec.records_flatten(doc)`", "SELECT count(podrec.records_flatten(doc)) FROM {table}"),
+    ("flatten_each", "`podrec.records_flatten_each(doc)`",
+     "SELECT count(*) FROM {table}, LATERAL podrec.records_flatten_each(doc)"),
+]
+MEMORY_GROWTH_GOAL_KB = 2048
+
+
+def proc_status_kb(pid, field_name):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field_name} in /proc/{pid}/status")
+
+
+def suite_memory(cluster):
+    conn = cluster.connect()
+    data = Data(conn)
+    data.prepare(MEMORY_SIZES)
+    conn.close()
+    result = {"sizes": []}
+    for n in sorted(MEMORY_SIZES):
+        table = f"bench.items_{n}"
+        size = {"rows": n, "ops": {}}
+        for name, _, query in MEMORY_OPS:
+            c = cluster.connect()           # a fresh backend for each query
+            pid = sql_one(c, "SELECT pg_backend_pid()")
+            before = proc_status_kb(pid, "VmHWM")
+            t0 = time.perf_counter()
+            count = sql_one(c, query.format(table=table))
+            seconds = time.perf_counter() - t0
+            peak = proc_status_kb(pid, "VmHWM")
+            c.close()
+            size["ops"][name] = {"peak_kb": peak, "start_kb": before, "seconds": seconds, "count": count}
+            log(f"{n:,} items: {name}: peak RSS {peak / 1024:.1f} MB ({seconds:.1f} s)")
+        result["sizes"].append(size)
+    return result
+
+
+SUITES = {"flatten": suite_flatten, "memory": suite_memory}
+
+
+# ---------------------------------------------------------------------------
+# Reports: results/latest.json, latest.md, latest.png
+# ---------------------------------------------------------------------------
+
+def machine():
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        ram_kb = int(f.readline().split()[1])
+    commit = subprocess.run(["git", "-C", TOP, "rev-parse", "--short", "HEAD"], text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.strip()
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(ram_kb / 1024 / 1024, 1),
+            "kernel": platform.release(), "commit": commit or "unknown"}
+
+
+def fmt_s(x):
+    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
+
+
+def fmt_us(x):
+    return f"{x * 1e6:.1f}" if x * 1e6 < 100 else f"{x * 1e6:.0f}"
+
+
+def target_rows(size):
+    rows = []
+    ops = size["ops"]
+    for t in TARGETS:
+        if t.slower not in ops or t.faster not in ops:
+            continue
+        ratio = ops[t.slower]["cost_per_row"] / ops[t.faster]["cost_per_row"]
+        if t.goal >= 1:
+            shown, goal, ok = f"{ratio:.1f}x", f">= {t.goal:g}x", ratio >= t.goal
+        else:
+            ratio = 1 / ratio
+            shown, goal, ok = f"{ratio:.2f}x", f"<= {1 / t.goal:g}x", ratio <= 1 / t.goal
+        rows.append((t.text, goal, shown, "PASS" if ok else "FAIL"))
+    return rows
+
+
+def report_flatten(res, out):
+    out.append("## Flattening\n")
+    out.append(f"Run {res['date']}. Time is the best of {res['repeat']} runs of one query "
+               f"(a client round trip for the client rows); *cost* is that time less the time of a "
+               f"bare scan of the same rows, for the whole table. Baselines were checked to give what "
+               f"records_flatten gives on {res['verified_items']:,} items first.\n")
+    for size in res["sizes"]:
+        d = size["data"]
+        n = d["rows"]
+        out.append(f"### {n:,} items\n")
+        out.append(f"{n:,} generated items of {d['flows']} flows: {d['json_bytes']:.0f} bytes of JSON "
+                   f"({d['stored_bytes']:.0f} stored) and {d['leaves']:.1f} leaves per item on average; "
+                   f"table {d['table_bytes'] / 1024 / 1024:.0f} MB.\n")
+        out.append("| operation | rows timed | time (s) | cost over bare scan (s) | cost per item (µs) | note |")
+        out.append("| --- | ---: | ---: | ---: | ---: | --- |")
+        for op in OPS:
+            e = size["ops"].get(op.name)
+            if e is None:
+                continue
+            rows = f"{e['rows']:,}" + (" (scaled)" if e["scaled"] else "")
+            cost = fmt_s(e["cost"]) if "cost" in e else "—"
+            per = fmt_us(e["cost_per_row"]) if "cost_per_row" in e else "—"
+            out.append(f"| {op.label} | {rows} | {fmt_s(e['best'])} | {cost} | {per} | {op.note} |")
+        out.append("")
+        rows = target_rows(size)
+        if rows:
+            out.append("| target | goal | measured | result |")
+            out.append("| --- | --- | --- | --- |")
+            for r in rows:
+                out.append("| " + " | ".join(r) + " |")
+            out.append("")
+    out.append("![cost over a bare scan of each operation](latest.png)\n")
+
+
+def memory_rows(res):
+    sizes = res["sizes"]
+    rows = []
+    for name, label, _ in MEMORY_OPS:
+        cells = []
+        for s in sizes:
+            e = s["ops"][name]
+            over = (e["peak_kb"] - s["ops"]["scan"]["peak_kb"]) / 1024
+            cells.append(f"{e['peak_kb'] / 1024:.1f}" + ("" if name == "scan" else f" ({over:+.1f})"))
+        rows.append((label, cells))
+    return rows
+
+
+def memory_targets(res):
+    sizes = res["sizes"]
+    if len(sizes) < 2:
+        return []
+    lo, hi = sizes[0], sizes[-1]
+    out = []
+    for name in ("flatten", "flatten_each"):
+        over_lo = lo["ops"][name]["peak_kb"] - lo["ops"]["scan"]["peak_kb"]
+        over_hi = hi["ops"][name]["peak_kb"] - hi["ops"]["scan"]["peak_kb"]
+        growth = over_hi - over_lo
+        label = dict((n, l) for n, l, _ in MEMORY_OPS)[name]
+        out.append((f"{label} runs in constant memory: peak over a bare scan grows by at most "
+                    f"{MEMORY_GROWTH_GOAL_KB // 1024} MB from {lo['rows']:,} to {hi['rows']:,} rows",
+                    f"<= {MEMORY_GROWTH_GOAL_KB // 1024} MB", f"{growth / 1024:+.1f} MB",
+                    "PASS" if growth <= MEMORY_GROWTH_GOAL_KB else "FAIL"))
+    return out
+
+
+def report_memory(res, out):
+    sizes = res["sizes"]
+    out.append("## Memory\n")
+    out.append(f"Run {res['date']}. Peak resident size of the backend (`VmHWM` in `/proc/<pid>/status`, "
+               f"pid from `pg_backend_pid()`), each query in a fresh backend, in MB; in brackets, "
+               f"over the bare scan of the same table.\n")
+    out.append("| query | " + " | ".join(f"{s['rows']:,} items" for s in sizes) + " |")
+    out.append("| --- | " + " | ".join("---:" for _ in sizes) + " |")
+    for label, cells in memory_rows(res):
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out.append("")
+    rows = memory_targets(res)
+    if rows:
+        out.append("| target | goal | measured | result |")
+        out.append("| --- | --- | --- | --- |")
+        for r in rows:
+            out.append("| " + " | ".join(r) + " |")
+        out.append("")
+
+
+def plot(results):
+    flat = results.get("flatten")
+    if not flat or not shutil.which("gnuplot"):
+        return None
+    sizes = flat["sizes"]
+    names = [op.name for op in OPS if op.bare and all(op.name in s["ops"] for s in sizes)]
+    dat = os.path.join(RESULTS, "latest.dat.tmp")
+    with open(dat, "w") as f:
+        for s in sizes:
+            f.write(f"{s['data']['rows']} " + " ".join(f"{s['ops'][n]['cost']:.6f}" for n in names) + "\n")
+    png = os.path.join(RESULTS, "latest.png")
+    labels = {op.name: op.short or op.name for op in OPS}
+    common = f"""set terminal png size 1000,600 noenhanced
+set output '{png}'
+set grid
+set logscale y
+"""
+    if len(sizes) > 1:
+        lines = ", ".join(f"'{dat}' using 1:{i + 2} with linespoints lw 2 title \"{labels[n]}\""
+                          for i, n in enumerate(names))
+        script = common + f"""set title 'cost over a bare scan against table size (log scales)'
+set xlabel 'items in the table'
+set ylabel 'seconds'
+set logscale x
+set key outside right
+plot {lines}
+"""
+    else:
+        # one size: one box per operation, its cost written on top
+        with open(dat, "w") as f:
+            for i, name in enumerate(names):
+                f.write(f"{i} {max(sizes[0]['ops'][name]['cost'], 1e-6):.6f}\n")
+        xt = ", ".join(f"\"{labels[name]}\" {i}" for i, name in enumerate(names))
+        script = common + f"""set title 'cost over a bare scan, {sizes[0]["data"]["rows"]:,} items (log scale)'
+set ylabel 'seconds'
+set style fill solid 0.6
+set boxwidth 0.6
+set xtics ({xt}) rotate by 30 right font ',9'
+set xrange [-0.6:{len(names) - 0.4}]
+set yrange [*:*]
+set offsets 0, 0, graph 0.15, 0
+set bmargin 7
+unset key
+plot '{dat}' using 1:2 with boxes, '' using 1:2:(sprintf('%.2f s', $2)) with labels offset 0,0.8
+"""
+    gp = os.path.join(RESULTS, "latest.gp.tmp")
+    with open(gp, "w") as f:
+        f.write(script)
+    subprocess.run(["gnuplot", gp], check=True)
+    os.remove(gp)
+    os.remove(dat)
+    return png
+
+
+def write_report(results):
+    m = results.get("machine", {})
+    out = ["# podrec benchmark results\n",
+           f"Machine: {m.get('cpu')}, {m.get('cores')} cores, {m.get('ram_gb')} GB RAM, Linux "
+           f"{m.get('kernel')}; {results.get('server_version', '')}; podrec {m.get('commit')}. "
+           f"Cluster settings: " + ", ".join(f"{k} = {v}" for k, v in Cluster.SETTINGS.items()) + ".\n",
+           "Generated by `make bench` (test/bench/bench.py); every figure below comes from the run "
+           "named in its section.\n"]
+    if "flatten" in results:
+        report_flatten(results["flatten"], out)
+    if "memory" in results:
+        report_memory(results["memory"], out)
+    with open(os.path.join(RESULTS, "latest.md"), "w") as f:
+        f.write("\n".join(out))
+    plot(results)
+    return "\n".join(out)
+
+
+def load_results():
+    path = os.path.join(RESULTS, "latest.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            return json.load(f)
+    return {}
+
+
+def main(argv):
+    os.makedirs(RESULTS, exist_ok=True)
+    if argv[:1] == ["--report"]:
+        print(write_report(load_results()))
+        return 0
+    suites = argv or list(SUITES)
+    for s in suites:
+        if s not in SUITES:
+            sys.exit(f"bench: unknown suite {s} (known: {', '.join(SUITES)})")
+    if INSTALL:
+        install_podrec()
+    results = load_results()
+    results["machine"] = machine()
+    cluster = Cluster(CLUSTER, PORT)
+    try:
+        for name in suites:
+            log(f"suite {name}: fresh cluster in {CLUSTER}, port {PORT}")
+            cluster.create()
+            conn = cluster.connect()
+            with conn.cursor() as cur:
+                cur.execute("CREATE EXTENSION podrec")
+            sql_file(conn, os.path.join(HERE, "sql", "generate.sql"))
+            sql_file(conn, os.path.join(HERE, "sql", "baselines.sql"))
+            results["server_version"] = sql_one(conn, "SELECT version()").split(" on ")[0]
+            conn.close()
+            res = SUITES[name](cluster)
+            res["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            res["repeat"] = REPEAT
+            results[name] = res
+            with open(os.path.join(RESULTS, "latest.json"), "w") as f:
+                json.dump(results, f, indent=1)
+            if not KEEP:
+                cluster.destroy()
+    finally:
+        if not KEEP:
+            cluster.destroy()
+    print(write_report(results))
+    verdicts = [r for s in results.get("flatten", {}).get("sizes", []) for r in target_rows(s)]
+    if "memory" in results:
+        verdicts += memory_targets(results["memory"])
+    for text, goal, measured, verdict in verdicts:
+        log(f"{verdict}: {text}: {measured} (goal {goal})")
+    log(f"targets: {sum(v[3] == 'PASS' for v in verdicts)} passed, "
+        f"{sum(v[3] == 'FAIL' for v in verdicts)} failed; results in {RESULTS}/latest.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
