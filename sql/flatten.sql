@@ -58,6 +58,12 @@ SELECT podrec.records_flatten('{"": 1, "o": {"": 2}}');
 -- Custom separator and step key.
 SELECT podrec.records_flatten('{"m": [{"step": "s", "x": {"y": 1}}], "a/b": 2}', '/', 'step');
 SELECT podrec.records_flatten('{"m": [{"step": "s", "x": {"y__z": 1}}]}', '__', 'step');
+-- A separator that overlaps itself: its first character is escaped wherever
+-- it appears, so "a_" then "__" and "a" then "_b" stay apart.
+SELECT podrec.records_flatten('{"o": {"a_": {"b": 1}, "a": {"_b": 2}}}', '__');
+SELECT podrec.records_unflatten(podrec.records_flatten('{"o": {"a_": {"b": 1}, "a": {"_b": 2}, "n": 1}}', '__'), '__');
+SELECT podrec.records_unflatten('{"a\\__b": 1}', '__');
+SELECT podrec.records_unflatten('{"a\\x": 1}', '__');
 -- An empty item is an empty record.
 SELECT podrec.records_flatten('{}');
 

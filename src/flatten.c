@@ -161,33 +161,26 @@ podrec_is_position(const char *s, int len)
 }
 
 /*
- * Write s escaped (backslashes and separators preceded by a backslash) to
- * dst, which has room for 2 * len bytes; return the number of bytes written.
+ * Write s escaped to dst, which has room for 2 * len bytes; return the
+ * number of bytes written.  A backslash and every occurrence of the
+ * separator's first character are preceded by a backslash.  Escaping the
+ * first character rather than whole separators keeps flat keys unambiguous
+ * for separators that overlap themselves ("__": the segment "a_" followed
+ * by "__" would otherwise read as "a" followed by "_").  For a one-character
+ * separator the two rules are the same.
  */
 static Size
 escape_into(char *dst, const char *s, Size len, const FlattenOptions *opts)
 {
 	char	   *d = dst;
-	Size		i = 0;
+	const char	sep0 = opts->sep[0];
+	Size		i;
 
-	while (i < len)
+	for (i = 0; i < len; i++)
 	{
-		if (s[i] == '\\')
-		{
+		if (s[i] == '\\' || s[i] == sep0)
 			*d++ = '\\';
-			*d++ = '\\';
-			i++;
-		}
-		else if (len - i >= (Size) opts->seplen &&
-				 memcmp(s + i, opts->sep, opts->seplen) == 0)
-		{
-			*d++ = '\\';
-			memcpy(d, opts->sep, opts->seplen);
-			d += opts->seplen;
-			i += opts->seplen;
-		}
-		else
-			*d++ = s[i++];
+		*d++ = s[i];
 	}
 	return d - dst;
 }
@@ -1070,23 +1063,24 @@ split_key(const FlattenOptions *opts, const char *key, int len, FlatEntry *e)
 		}
 		else if (key[i] == '\\')
 		{
-			if (i + 1 < len && key[i + 1] == '\\')
+			/* An escaped backslash or first character of the separator. */
+			if (i + 1 < len && (key[i + 1] == '\\' || key[i + 1] == opts->sep[0]))
 			{
-				appendStringInfoChar(&seg, '\\');
+				appendStringInfoChar(&seg, key[i + 1]);
 				i += 2;
 			}
-			else if (len - i - 1 >= opts->seplen &&
-					 memcmp(key + i + 1, opts->sep, opts->seplen) == 0)
-			{
-				appendBinaryStringInfo(&seg, opts->sep, opts->seplen);
-				i += 1 + opts->seplen;
-			}
-			else
+			else if (opts->seplen == 1)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_ESCAPE_SEQUENCE),
 						 errmsg("invalid escape in flat key \"%s\"", e->key),
 						 errdetail("A backslash must be followed by a backslash or by the separator \"%.*s\".",
 								   opts->seplen, opts->sep)));
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_ESCAPE_SEQUENCE),
+						 errmsg("invalid escape in flat key \"%s\"", e->key),
+						 errdetail("A backslash must be followed by a backslash or by \"%c\", the first character of the separator \"%.*s\".",
+								   opts->sep[0], opts->seplen, opts->sep)));
 		}
 		else
 			appendStringInfoChar(&seg, key[i++]);
