@@ -204,12 +204,13 @@ podrec_filter_parse_text(text *filter, const FilterResolver *resolver,
 		i++;
 	if (i < len && (s[i] == '[' || s[i] == '{'))
 	{
-		Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-															CStringGetDatum(text_to_cstring(filter))));
+		FJson	   *json = fjson_parse(&alloc, s, len, &err);
 
-		return podrec_filter_parse_jsonb(jb, resolver, dialect);
+		node = json == NULL ? NULL :
+			filter_parse_json(&alloc, json, resolver, dialect, &err);
 	}
-	node = filter_parse_any_text(&alloc, s, len, dialect, &err);
+	else
+		node = filter_parse_any_text(&alloc, s, len, dialect, &err);
 	if (node == NULL)
 		podrec_filter_report(&err);
 	else
