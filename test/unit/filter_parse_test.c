@@ -417,6 +417,7 @@ position_cases(void)
 	}
 }
 
+/* Run every case and print a summary; with --print, show actual results instead. */
 int
 main(int argc, char **argv)
 {
