@@ -283,6 +283,54 @@ depth_error(PairsParser *pp, size_t off)
 	return false;
 }
 
+/*
+ * The first node of a tree that lies more than limit levels deep (an atom
+ * is one level), or NULL.  The recursion is bounded by limit.
+ */
+static const FilterNode *
+too_deep(const FilterNode *n, int limit)
+{
+	int			i;
+
+	if (limit == 0)
+		return n;
+	if (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
+		for (i = 0; i < n->nargs; i++)
+		{
+			const FilterNode *deep = too_deep(n->args[i], limit - 1);
+
+			if (deep)
+				return deep;
+		}
+	return NULL;
+}
+
+/* The position of the first atom of a tree. */
+static int
+first_position(const FilterNode *n)
+{
+	while (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
+		n = n->args[0];
+	return n->position;
+}
+
+/*
+ * Normalized trees are at most FILTER_MAX_DEPTH levels deep; not.or(...)
+ * makes two levels of one, so this is checked apart.
+ */
+static FilterNode *
+check_depth(PairsParser *pp, FilterNode *node)
+{
+	const FilterNode *deep = too_deep(node, FILTER_MAX_DEPTH);
+
+	if (!deep)
+		return node;
+	filter_error(pp->err, FILTER_ERR_LIMIT, first_position(deep), NULL,
+				 "filter is nested too deeply");
+	filter_error_detail(pp->err, "The maximum nesting depth is %d.", FILTER_MAX_DEPTH);
+	return NULL;
+}
+
 /* Report the first byte of s that is not valid UTF-8 (or a NUL byte). */
 static bool
 utf8_error(PairsParser *pp)
@@ -984,7 +1032,7 @@ filter_parse_pairs(FilterAlloc *a, const char *s, size_t len, FilterError *err)
 			return NULL;
 		}
 	}
-	return filter_normalize(a, filter_logic(a, FOP_AND, args.items, (int) args.n));
+	return check_depth(&pp, filter_normalize(a, filter_logic(a, FOP_AND, args.items, (int) args.n)));
 }
 
 /* The "the value for key \"k\"" phrase of the JSON form's messages. */
@@ -1049,7 +1097,7 @@ filter_parse_logic_tree(FilterAlloc *a, bool is_or, bool negated, const char *s,
 		syntax_error(&pp, i, i, HINT_TREE, "expected the end of the value after the logic tree.");
 		return NULL;
 	}
-	return filter_normalize(a, node);
+	return check_depth(&pp, filter_normalize(a, node));
 }
 
 /*

@@ -1860,6 +1860,54 @@ parse_or(TextParser *p)
 	return filter_logic(p->a, FOP_OR, args.items, (int) args.n);
 }
 
+/*
+ * The first node of a tree that lies more than limit levels deep (an atom
+ * is one level), or NULL.  The recursion is bounded by limit.
+ */
+static const FilterNode *
+too_deep(const FilterNode *n, int limit)
+{
+	int			i;
+
+	if (limit == 0)
+		return n;
+	if (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
+		for (i = 0; i < n->nargs; i++)
+		{
+			const FilterNode *deep = too_deep(n->args[i], limit - 1);
+
+			if (deep)
+				return deep;
+		}
+	return NULL;
+}
+
+/* The position of the first atom of a tree. */
+static int
+first_position(const FilterNode *n)
+{
+	while (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
+		n = n->args[0];
+	return n->position;
+}
+
+/*
+ * Normalized trees are at most FILTER_MAX_DEPTH levels deep; one level of
+ * parentheses can hold both an OR and an AND, so this is checked apart.
+ */
+static FilterNode *
+check_depth(TextParser *p, FilterNode *node)
+{
+	const FilterNode *deep = too_deep(node, FILTER_MAX_DEPTH);
+
+	if (!deep)
+		return node;
+	filter_error(p->err, FILTER_ERR_LIMIT, first_position(deep), NULL,
+				 "filter is nested too deeply");
+	filter_error_detail(p->err, "The maximum nesting depth is %d.", FILTER_MAX_DEPTH);
+	return NULL;
+}
+
 /* Report the first byte that is not valid UTF-8 (or a NUL byte). */
 static bool
 utf8_error(TextParser *p)
@@ -1924,5 +1972,5 @@ filter_parse_text(FilterAlloc *a, const char *s, size_t len, FilterError *err)
 						 "expected &&, ||, AND, OR or the end of the filter.");
 		return NULL;
 	}
-	return filter_normalize(a, node);
+	return check_depth(&p, filter_normalize(a, node));
 }

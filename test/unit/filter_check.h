@@ -350,8 +350,8 @@ check_node(const FilterNode *n, const FilterNode *parent, int depth, int flags,
 
 	if (n == NULL)
 		return check_fail(why, "NULL node");
-	if (depth > FILTER_MAX_DEPTH + 3)
-		return check_fail(why, "tree deeper than %d", FILTER_MAX_DEPTH + 3);
+	if (depth > FILTER_MAX_DEPTH)
+		return check_fail(why, "tree deeper than %d", FILTER_MAX_DEPTH);
 	if (n->nvalues < 0 || (n->nvalues > 0 && n->values == NULL))
 		return check_fail(why, "bad value array");
 	for (i = 0; i < n->nvalues; i++)
