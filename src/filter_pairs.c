@@ -46,6 +46,7 @@
 #define HINT_TREE "Logic trees are written or=(cond,...) or and=(cond,...); a condition is key.operator.value, or(...) or and(...), optionally after not., and a key that holds an operator name is written in double quotes."
 #define HINT_QUOTE "Inside double quotes write \\\" for a quote and \\\\ for a backslash."
 #define HINT_VALUE "The value of a pair is written operator.value, for example eq.done, not.in.(a,b) or is.null."
+#define HINT_COND "A condition is written key.operator.value with one of eq, neq, gt, gte, lt, lte, like, ilike, in, is and not; a key that holds an operator name is written in double quotes."
 #define HINT_NOT "Write not. once, before the operator, as in a=not.eq.1."
 
 /* Where a value ends. */
@@ -836,7 +837,7 @@ parse_condition(PairsParser *pp, size_t *pos)
 				else if (i == key_start)
 					syntax_error(pp, i, i, HINT_TREE, "expected a condition.");
 				else
-					syntax_error(pp, key_start, i, HINT_TREE,
+					syntax_error(pp, key_start, i, HINT_COND,
 								 "the condition \"%s\" has no operator.",
 								 clip(text, s + key_start, i - key_start));
 				return NULL;
