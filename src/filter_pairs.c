@@ -46,6 +46,7 @@
 #define HINT_TREE "Logic trees are written or=(cond,...) or and=(cond,...); a condition is key.operator.value, or(...) or and(...), optionally after not., and a key that holds an operator name is written in double quotes."
 #define HINT_QUOTE "Inside double quotes write \\\" for a quote and \\\\ for a backslash."
 #define HINT_VALUE "The value of a pair is written operator.value, for example eq.done, not.in.(a,b) or is.null."
+#define HINT_COND "A condition is written key.operator.value with one of eq, neq, gt, gte, lt, lte, like, ilike, in, is and not; a key that holds an operator name is written in double quotes."
 #define HINT_NOT "Write not. once, before the operator, as in a=not.eq.1."
 
 /* Where a value ends. */
@@ -281,6 +282,54 @@ depth_error(PairsParser *pp, size_t off)
 				 "filter is nested too deeply");
 	filter_error_detail(pp->err, "The maximum nesting depth is %d.", FILTER_MAX_DEPTH);
 	return false;
+}
+
+/*
+ * The first node of a tree that lies more than limit levels deep (an atom
+ * is one level), or NULL.  The recursion is bounded by limit.
+ */
+static const FilterNode *
+too_deep(const FilterNode *n, int limit)
+{
+	int			i;
+
+	if (limit == 0)
+		return n;
+	if (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
+		for (i = 0; i < n->nargs; i++)
+		{
+			const FilterNode *deep = too_deep(n->args[i], limit - 1);
+
+			if (deep)
+				return deep;
+		}
+	return NULL;
+}
+
+/* The position of the first atom of a tree. */
+static int
+first_position(const FilterNode *n)
+{
+	while (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
+		n = n->args[0];
+	return n->position;
+}
+
+/*
+ * Normalized trees are at most FILTER_MAX_DEPTH levels deep; not.or(...)
+ * makes two levels of one, so this is checked apart.
+ */
+static FilterNode *
+check_depth(PairsParser *pp, FilterNode *node)
+{
+	const FilterNode *deep = too_deep(node, FILTER_MAX_DEPTH);
+
+	if (!deep)
+		return node;
+	filter_error(pp->err, FILTER_ERR_LIMIT, first_position(deep), NULL,
+				 "filter is nested too deeply");
+	filter_error_detail(pp->err, "The maximum nesting depth is %d.", FILTER_MAX_DEPTH);
+	return NULL;
 }
 
 /* Report the first byte of s that is not valid UTF-8 (or a NUL byte). */
@@ -788,7 +837,7 @@ parse_condition(PairsParser *pp, size_t *pos)
 				else if (i == key_start)
 					syntax_error(pp, i, i, HINT_TREE, "expected a condition.");
 				else
-					syntax_error(pp, key_start, i, HINT_TREE,
+					syntax_error(pp, key_start, i, HINT_COND,
 								 "the condition \"%s\" has no operator.",
 								 clip(text, s + key_start, i - key_start));
 				return NULL;
@@ -984,7 +1033,7 @@ filter_parse_pairs(FilterAlloc *a, const char *s, size_t len, FilterError *err)
 			return NULL;
 		}
 	}
-	return filter_normalize(a, filter_logic(a, FOP_AND, args.items, (int) args.n));
+	return check_depth(&pp, filter_normalize(a, filter_logic(a, FOP_AND, args.items, (int) args.n)));
 }
 
 /* The "the value for key \"k\"" phrase of the JSON form's messages. */
@@ -1049,7 +1098,7 @@ filter_parse_logic_tree(FilterAlloc *a, bool is_or, bool negated, const char *s,
 		syntax_error(&pp, i, i, HINT_TREE, "expected the end of the value after the logic tree.");
 		return NULL;
 	}
-	return filter_normalize(a, node);
+	return check_depth(&pp, filter_normalize(a, node));
 }
 
 /*

@@ -52,6 +52,7 @@
 #define HINT_CONDITION "A condition starts with a member name, EXISTS, MATCHES, AGE, NOT or \"(\"."
 #define HINT_OPERATOR "Comparisons are written key == value; the operators are <, <=, ==, >, >=, != and =~, and a member can also be followed by %, IN, CONTAINS or WITHIN."
 #define HINT_ASSIGN "Comparisons use == for equality, not =."
+#define HINT_ASSIGN_PAIRS "Comparisons use == for equality, not =; PostgREST-style pairs are written key=operator.value with one of eq, neq, gt, gte, lt, lte, like, ilike, in, is and not."
 #define HINT_VALUE "A value is a string in quotes, a number, true, false, null, Date(ms) or another member."
 #define HINT_LIST "Lists are written [value, value, ...] and hold strings, numbers, true, false, null and Date(ms)."
 #define HINT_REGEX "Regular expressions are written /pattern/flags with \\/ for a slash inside; the flags are i, m, s and g."
@@ -997,6 +998,27 @@ member_error(TextParser *p)
 }
 
 /*
+ * After advancing past a keyword: a "." right after it means the keyword
+ * was meant as the first segment of a member.  Reports that and returns
+ * false; returns true otherwise.
+ */
+static bool
+not_keyword_member(TextParser *p)
+{
+	char		text[CLIP_BUF],
+				hint[sizeof(p->err->hint)];
+
+	if (p->tok.kind != TK_DOT || p->tok.space_before)
+		return true;
+	tok_text(p, &p->prev, text);
+	snprintf(hint, sizeof(hint),
+			 "A member whose first segment is a keyword is written in backquotes, for example `%s`.",
+			 text);
+	return syntax_error(p, &p->prev, hint,
+						"\"%s\" is a keyword and cannot start a member name.", text);
+}
+
+/*
  * Read a member at the current token into key; on return the current token
  * is the one after it.  [*start, *end) is its text.  The caller has checked
  * that the first segment is not a reserved keyword.
@@ -1212,7 +1234,7 @@ parse_date(TextParser *p, FilterValue *out)
 	bool		neg;
 	int64_t		ms = 0;
 
-	if (!advance(p, LEX_MEMBER))
+	if (!advance(p, LEX_MEMBER) || !not_keyword_member(p))
 		return false;
 	if (p->tok.kind != TK_LPAREN)
 		return syntax_error(p, &p->tok, HINT_DATE, "expected \"(\" after \"%s\".",
@@ -1324,7 +1346,12 @@ parse_literal(TextParser *p, FilterValue *out, bool allow_member,
 			syntax_error(p, &p->tok, hint, "expected a value after \"%s\".", after);
 			return LIT_ERROR;
 	}
-	return advance(p, LEX_MEMBER) ? LIT_VALUE : LIT_ERROR;
+	if (!advance(p, LEX_MEMBER))
+		return LIT_ERROR;
+	/* true.x, null.x: a member named like a keyword */
+	if ((kw == KW_TRUE || kw == KW_FALSE || kw == KW_NULL) && !not_keyword_member(p))
+		return LIT_ERROR;
+	return LIT_VALUE;
 }
 
 /* Read a list [value, ...] at the current token into *values. */
@@ -1540,10 +1567,19 @@ parse_comparison(TextParser *p)
 				return NULL;
 			return parse_mod(p, node);
 		case TK_ASSIGN:
-			syntax_error(p, &p->tok, HINT_ASSIGN,
-						 "expected an operator after \"%s\"; \"=\" alone is not an operator.",
-						 member);
-			return NULL;
+			{
+				/* key=word. looks like a PostgREST pair with an unknown operator */
+				size_t		j = p->tok.end;
+
+				while (j < p->len && (is_alpha(p->s[j]) || p->s[j] == '_'))
+					j++;
+				syntax_error(p, &p->tok,
+							 j > p->tok.end && j < p->len && p->s[j] == '.' ?
+							 HINT_ASSIGN_PAIRS : HINT_ASSIGN,
+							 "expected an operator after \"%s\"; \"=\" alone is not an operator.",
+							 member);
+				return NULL;
+			}
 		case TK_BANG:
 			syntax_error(p, &p->tok, HINT_NEGATE,
 						 "\"!\" is not an operator; inequality is written !=.");
@@ -1599,7 +1635,7 @@ parse_age(TextParser *p)
 	char		text[CLIP_BUF];
 
 	node->position = char_pos(p, p->tok.start);
-	if (!advance(p, LEX_MEMBER))
+	if (!advance(p, LEX_MEMBER) || !not_keyword_member(p))
 		return NULL;
 	if (p->tok.kind == TK_LPAREN)
 	{
@@ -1668,7 +1704,7 @@ parse_atom(TextParser *p)
 		case KW_EXISTS:
 			node = filter_node(p->a, FOP_EXISTS);
 			node->position = char_pos(p, p->tok.start);
-			if (!advance(p, LEX_MEMBER))
+			if (!advance(p, LEX_MEMBER) || !not_keyword_member(p))
 				return NULL;
 			if (!at_member(p))
 			{
@@ -1683,7 +1719,8 @@ parse_atom(TextParser *p)
 				int			position = char_pos(p, p->tok.start);
 
 				tok_text(p, &p->tok, after);
-				if (!advance(p, LEX_MEMBER) || !expect_regex(p, after))
+				if (!advance(p, LEX_MEMBER) || !not_keyword_member(p) ||
+					!expect_regex(p, after))
 					return NULL;
 				node = regex_node(p, NULL, position);
 				return advance(p, LEX_MEMBER) ? node : NULL;
@@ -1747,7 +1784,7 @@ parse_unary(TextParser *p)
 
 	if (keyword_of(p, &p->tok) == KW_NOT)
 	{
-		if (!nest(p) || !advance(p, LEX_MEMBER))
+		if (!nest(p) || !advance(p, LEX_MEMBER) || !not_keyword_member(p))
 			return NULL;
 		node = parse_unary(p);
 		p->depth--;
@@ -1823,6 +1860,54 @@ parse_or(TextParser *p)
 	return filter_logic(p->a, FOP_OR, args.items, (int) args.n);
 }
 
+/*
+ * The first node of a tree that lies more than limit levels deep (an atom
+ * is one level), or NULL.  The recursion is bounded by limit.
+ */
+static const FilterNode *
+too_deep(const FilterNode *n, int limit)
+{
+	int			i;
+
+	if (limit == 0)
+		return n;
+	if (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
+		for (i = 0; i < n->nargs; i++)
+		{
+			const FilterNode *deep = too_deep(n->args[i], limit - 1);
+
+			if (deep)
+				return deep;
+		}
+	return NULL;
+}
+
+/* The position of the first atom of a tree. */
+static int
+first_position(const FilterNode *n)
+{
+	while (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
+		n = n->args[0];
+	return n->position;
+}
+
+/*
+ * Normalized trees are at most FILTER_MAX_DEPTH levels deep; one level of
+ * parentheses can hold both an OR and an AND, so this is checked apart.
+ */
+static FilterNode *
+check_depth(TextParser *p, FilterNode *node)
+{
+	const FilterNode *deep = too_deep(node, FILTER_MAX_DEPTH);
+
+	if (!deep)
+		return node;
+	filter_error(p->err, FILTER_ERR_LIMIT, first_position(deep), NULL,
+				 "filter is nested too deeply");
+	filter_error_detail(p->err, "The maximum nesting depth is %d.", FILTER_MAX_DEPTH);
+	return NULL;
+}
+
 /* Report the first byte that is not valid UTF-8 (or a NUL byte). */
 static bool
 utf8_error(TextParser *p)
@@ -1887,5 +1972,5 @@ filter_parse_text(FilterAlloc *a, const char *s, size_t len, FilterError *err)
 						 "expected &&, ||, AND, OR or the end of the filter.");
 		return NULL;
 	}
-	return filter_normalize(a, node);
+	return check_depth(&p, filter_normalize(a, node));
 }

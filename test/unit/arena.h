@@ -45,7 +45,7 @@ typedef struct Arena
 } Arena;
 
 /* FilterAlloc callback: aligned memory from the arena; aborts when out. */
-static void *
+static inline void *
 arena_alloc(void *ctx, size_t size)
 {
 	Arena	   *arena = ctx;
@@ -75,7 +75,7 @@ arena_alloc(void *ctx, size_t size)
 }
 
 /* Release every chunk. */
-static void
+static inline void
 arena_free(Arena *arena)
 {
 	while (arena->chunks)
@@ -89,7 +89,7 @@ arena_free(Arena *arena)
 }
 
 /* A FilterAlloc over an arena. */
-static FilterAlloc
+static inline FilterAlloc
 arena_allocator(Arena *arena)
 {
 	FilterAlloc a;

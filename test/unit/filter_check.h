@@ -30,11 +30,11 @@
 #define CHECK_LOOSE 1			/* every string is loose (PostgREST pairs) */
 #define CHECK_TYPED 2			/* no string is loose (flowthings text) */
 
-static bool check_fail(char *why, const char *fmt,...)
+static inline bool check_fail(char *why, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 
 /* Record a reason and return false. */
-static bool
+static inline bool
 check_fail(char *why, const char *fmt,...)
 {
 	va_list		args;
@@ -46,7 +46,7 @@ check_fail(char *why, const char *fmt,...)
 }
 
 /* Bytes of a NUL-terminated field of at most size bytes, or -1 if unterminated. */
-static long
+static inline long
 check_strnlen(const char *s, size_t size)
 {
 	const char *end = memchr(s, '\0', size);
@@ -64,7 +64,7 @@ typedef struct JsonCursor
 } JsonCursor;
 
 /* Skip JSON whitespace. */
-static void
+static inline void
 json_ws(JsonCursor *c)
 {
 	while (c->i < c->len && (c->s[c->i] == ' ' || c->s[c->i] == '\t' ||
@@ -73,7 +73,7 @@ json_ws(JsonCursor *c)
 }
 
 /* A JSON number at the cursor. */
-static bool
+static inline bool
 json_number(JsonCursor *c)
 {
 	size_t		start;
@@ -112,7 +112,7 @@ json_number(JsonCursor *c)
 }
 
 /* A JSON string at the cursor: escapes valid, no raw control characters, UTF-8. */
-static bool
+static inline bool
 json_string(JsonCursor *c)
 {
 	size_t		start;
@@ -157,7 +157,7 @@ json_string(JsonCursor *c)
 }
 
 /* A JSON value at the cursor, nested at most depth levels. */
-static bool
+static inline bool
 json_value(JsonCursor *c, int depth)
 {
 	if (depth > 2000)
@@ -253,7 +253,7 @@ json_value(JsonCursor *c, int depth)
 }
 
 /* Is s[0..len) exactly one JSON value? */
-static bool
+static inline bool
 json_valid(const char *s, size_t len)
 {
 	JsonCursor	c;
@@ -270,7 +270,7 @@ json_valid(const char *s, size_t len)
 /* ---- trees ---- */
 
 /* A key: segments NUL-terminated copies; at least one when required. */
-static bool
+static inline bool
 check_key(const FilterKey *k, bool required, const char *what, char *why)
 {
 	int			i;
@@ -292,7 +292,7 @@ check_key(const FilterKey *k, bool required, const char *what, char *why)
 }
 
 /* A literal of a valid type with well-formed text. */
-static bool
+static inline bool
 check_value(const FilterValue *v, int flags, char *why)
 {
 	switch (v->type)
@@ -324,14 +324,14 @@ check_value(const FilterValue *v, int flags, char *why)
 }
 
 /* Is v a number literal? */
-static bool
+static inline bool
 check_is_number(const FilterValue *v)
 {
 	return v->type == FV_NUMBER && v->str != NULL;
 }
 
 /* Is op one of the comparisons EQ .. GE? */
-static bool
+static inline bool
 check_is_cmp(FilterOp op)
 {
 	return op == FOP_EQ || op == FOP_NE || op == FOP_LT || op == FOP_LE ||
@@ -342,7 +342,7 @@ check_is_cmp(FilterOp op)
  * One node and its subtree: operators valid, argument counts consistent
  * with normalization, keys present where required, values typed right.
  */
-static bool
+static inline bool
 check_node(const FilterNode *n, const FilterNode *parent, int depth, int flags,
 		   char *why)
 {
@@ -350,8 +350,8 @@ check_node(const FilterNode *n, const FilterNode *parent, int depth, int flags,
 
 	if (n == NULL)
 		return check_fail(why, "NULL node");
-	if (depth > FILTER_MAX_DEPTH + 3)
-		return check_fail(why, "tree deeper than %d", FILTER_MAX_DEPTH + 3);
+	if (depth > FILTER_MAX_DEPTH)
+		return check_fail(why, "tree deeper than %d", FILTER_MAX_DEPTH);
 	if (n->nvalues < 0 || (n->nvalues > 0 && n->values == NULL))
 		return check_fail(why, "bad value array");
 	for (i = 0; i < n->nvalues; i++)
@@ -487,7 +487,7 @@ check_node(const FilterNode *n, const FilterNode *parent, int depth, int flags,
 }
 
 /* A whole tree, and its filter_to_json rendering. */
-static bool
+static inline bool
 check_tree(FilterAlloc *a, const FilterNode *n, int flags, char *why)
 {
 	FilterBuf	buf;
@@ -504,7 +504,7 @@ check_tree(FilterAlloc *a, const FilterNode *n, int flags, char *why)
 }
 
 /* Is a message field a sentence (capital first letter, final period)? */
-static bool
+static inline bool
 check_sentence(const char *s, const char *what, char *why)
 {
 	size_t		n = strlen(s);
@@ -523,7 +523,7 @@ check_sentence(const char *s, const char *what, char *why)
  * detail and hint as sentences, all NUL-terminated UTF-8; with a position
  * (required when positioned is set) that the detail repeats.
  */
-static bool
+static inline bool
 check_error(const FilterError *e, const char *input, size_t len, bool positioned,
 			char *why)
 {

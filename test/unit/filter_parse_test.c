@@ -280,8 +280,16 @@ generated_cases(void)
 	generated("200 parentheses", PARSE_TEXT, s, len, "{\"op\": \"eq\", \"key\": \"a\", \"value\": 1}");
 	s = repeat(&a, "", "(", FILTER_MAX_DEPTH + 1, "a == 1", ")", &len);
 	generated("201 parentheses", PARSE_TEXT, s, len, "ERROR limit 201 | filter is nested too deeply");
+	s = repeat(&a, "", "(a == 1 || NOT ", FILTER_MAX_DEPTH / 2 - 1, "b == 2", ")", &len);
+	generated("or/not 198 levels deep", PARSE_TEXT, s, len, "{\"op\": \"or\"");
 	s = repeat(&a, "", "(a == 1 || NOT ", FILTER_MAX_DEPTH / 2, "b == 2", ")", &len);
-	generated("alternating or/not", PARSE_TEXT, s, len, "{\"op\": \"or\"");
+	generated("or/not 200 levels deep", PARSE_TEXT, s, len,
+			  "ERROR limit 1501 | filter is nested too deeply | The maximum nesting depth is 200. | ");
+	s = repeat(&a, "", "(a == 1 || b == 2 && ", 99, "c == 3", ")", &len);
+	generated("or/and 198 levels deep", PARSE_TEXT, s, len, "{\"op\": \"or\"");
+	s = repeat(&a, "", "(a == 1 || b == 2 && ", 100, "c == 3", ")", &len);
+	generated("or/and 200 levels deep in 100 parentheses", PARSE_TEXT, s, len,
+			  "ERROR limit 2091 | filter is nested too deeply | The maximum nesting depth is 200. | ");
 	s = repeat(&a, "", "(", 100000, "", "", &len);
 	generated("100000 open parentheses", PARSE_TEXT, s, len, "ERROR limit 201 |");
 	s = repeat(&a, "", "NOT ", 100000, "", "", &len);
@@ -298,6 +306,17 @@ generated_cases(void)
 	filter_buf_appendc(&big, ')');
 	generated("201 nested trees", PARSE_PAIRS, big.data, big.len,
 			  "ERROR limit 604 | filter is nested too deeply | The maximum nesting depth is 200. | ");
+	s = repeat(&a, "or=(", "not.and(a.eq.1,", 99, "b.eq.2", ")", &len);
+	filter_buf_init(&big, &a);
+	filter_buf_append(&big, s, len);
+	filter_buf_appendc(&big, ')');
+	generated("not.and 198 levels deep", PARSE_PAIRS, big.data, big.len, "{\"op\": \"not\"");
+	s = repeat(&a, "or=(", "not.and(a.eq.1,", 100, "b.eq.2", ")", &len);
+	filter_buf_init(&big, &a);
+	filter_buf_append(&big, s, len);
+	filter_buf_appendc(&big, ')');
+	generated("not.and 200 levels deep in 101 trees", PARSE_PAIRS, big.data, big.len,
+			  "ERROR limit 1498 | filter is nested too deeply | The maximum nesting depth is 200. | ");
 	s = repeat(&a, "or=(", "not.and(", 100000, "", "", &len);
 	generated("100000 open trees", PARSE_PAIRS, s, len, "ERROR limit ");
 
@@ -417,6 +436,7 @@ position_cases(void)
 	}
 }
 
+/* Run every case and print a summary; with --print, show actual results instead. */
 int
 main(int argc, char **argv)
 {
