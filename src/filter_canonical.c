@@ -288,11 +288,11 @@ canon_atom(FilterAlloc *a, const FJson *j, const CanonOp *op, const char *where,
 			if (!canon_key(a, j, "key", true, where, &n->key, err))
 				return false;
 			v = fjson_get(j, "value");
-			if (v == NULL || v->type != FJ_STRING)
-				return canon_error(err, where, "filter condition needs \"value\": %s", "a string");
 			n->nvalues = 1;
 			n->values = filter_alloc(a, sizeof(FilterValue));
-			filter_value_string(a, v->str, (size_t) v->len, false, &n->values[0]);
+			if (v == NULL || !canon_value(a, v, where, &n->values[0], err) ||
+				n->values[0].type != FV_STRING)
+				return canon_error(err, where, "filter condition needs \"value\": %s", "a string");
 			return true;
 		case SHAPE_REGEX:
 			{

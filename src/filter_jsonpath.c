@@ -381,12 +381,17 @@ append_like_are(FilterBuf *buf, const char *s, size_t len)
 static bool
 emit_string(FilterBuf *out, const FilterNode *n)
 {
-	const FilterValue *v = &n->values[0];
+	const FilterValue *v;
 	FilterBuf	re;
 	PathSet		set;
 	int			terms = 0,
 				i;
 
+	if (n->op == FOP_REGEX)
+		return emit_regex(out, n, n->pattern, (size_t) n->patlen, n->flags);
+	if (n->nvalues < 1)
+		return false;
+	v = &n->values[0];
 	filter_buf_init(&re, out->a);
 	switch (n->op)
 	{
@@ -419,8 +424,6 @@ emit_string(FilterBuf *out, const FilterNode *n)
 		case FOP_ILIKE:
 			append_like_are(&re, v->str, (size_t) v->len);
 			return emit_regex(out, n, re.data, re.len, n->op == FOP_ILIKE ? "is" : "s");
-		case FOP_REGEX:
-			return emit_regex(out, n, n->pattern, (size_t) n->patlen, n->flags);
 		default:
 			return false;
 	}

@@ -15,4 +15,12 @@ if ! make -s -C test/fuzz BUILD="$build" all; then
 	echo "fuzz: build failed"
 	exit 1
 fi
-make -s -C test/fuzz BUILD="$build" FUZZ_SECONDS="${FUZZ_SECONDS:-20}" check
+status=0
+make -s -C test/fuzz BUILD="$build" FUZZ_SECONDS="${FUZZ_SECONDS:-20}" check || status=1
+# Every seed and every input the fuzzers found, through the SQL functions of
+# the installed extension: PostgreSQL must accept each compiled jsonpath, and
+# each refusal must be a clean error.
+if [ -n "${PGHOST:-}" ]; then
+	/usr/bin/python3 test/fuzz/replay.py test/fuzz/corpus "$build/check-corpus" || status=1
+fi
+exit $status

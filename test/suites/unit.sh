@@ -9,4 +9,7 @@ if ! make -s -C test/unit BUILD="$build" all; then
 	echo "unit: build failed"
 	exit 1
 fi
-"$build/filter_parse_test"
+status=0
+"$build/filter_parse_test" || status=1
+"$build/filter_json_test" || status=1
+exit $status
