@@ -98,3 +98,55 @@ BEGIN
 	EXECUTE pg_catalog.format('ALTER DATABASE %I SET TimeZone = %L', pg_catalog.current_database(), 'UTC');
 END
 $$;
+
+-- Endpoints that exist only in the test database: they raise errors the way podrec_api's
+-- endpoints do (podrec.raise_http, or a caught error passed to podrec.raise_api_error),
+-- so that the statuses, headers and bodies PostgREST makes of them are checked.
+CREATE FUNCTION podrec_api.test_raise(status integer, code text, message text, details text DEFAULT NULL,
+	hint text DEFAULT NULL, retry_after text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM podrec.raise_http(status, code, message, details, hint,
+		CASE WHEN retry_after IS NOT NULL THEN jsonb_build_object('Retry-After', retry_after) ELSE '{}' END);
+END
+$$;
+COMMENT ON FUNCTION podrec_api.test_raise(integer, text, text, text, text, text) IS 'Test only: raises an HTTP error with podrec.raise_http.';
+
+CREATE FUNCTION podrec_api.test_compile(filter text)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st text;
+	msg text;
+	det text;
+	hnt text;
+BEGIN
+	RETURN podrec.filter_compile(filter)::text;
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	PERFORM podrec.raise_api_error(st, msg, nullif(det, ''), nullif(hnt, ''));
+END
+$$;
+COMMENT ON FUNCTION podrec_api.test_compile(text) IS 'Test only: compiles a filter; errors pass through podrec.raise_api_error.';
+
+CREATE FUNCTION podrec_api.test_api_error(sqlstate text, message text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM podrec.raise_api_error(sqlstate, message);
+END
+$$;
+COMMENT ON FUNCTION podrec_api.test_api_error(text, text) IS 'Test only: raises an error of this SQLSTATE through podrec.raise_api_error.';
+
+REVOKE ALL ON FUNCTION podrec_api.test_raise(integer, text, text, text, text, text), podrec_api.test_compile(text),
+	podrec_api.test_api_error(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION podrec_api.test_raise(integer, text, text, text, text, text), podrec_api.test_compile(text),
+	podrec_api.test_api_error(text, text) TO podrec_user;
+NOTIFY pgrst, 'reload schema';
