@@ -5,7 +5,7 @@
 -- The roles: cluster-wide, never login roles.
 SELECT rolname, rolcanlogin, rolsuper, rolbypassrls, rolinherit,
 	shobj_description(oid, 'pg_authid') IS NOT NULL AS has_comment
-FROM pg_roles WHERE rolname LIKE 'podrec\_%' ORDER BY rolname;
+FROM pg_roles WHERE rolname IN ('podrec_anon', 'podrec_user', 'podrec_app', 'podrec_admin') ORDER BY rolname;
 
 -- Every table of the extension: row-level security on and forced, and its policies.
 SELECT c.oid::regclass AS tbl, c.relrowsecurity, c.relforcerowsecurity

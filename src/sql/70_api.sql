@@ -213,6 +213,7 @@ BEGIN
 		JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attname = 'account_id' AND a.attnum > 0 AND NOT a.attisdropped
 		WHERE c.relnamespace = 'podrec'::regnamespace AND c.relkind IN ('r', 'p')
 			AND c.oid <> 'podrec.account_roles'::regclass
+			AND NOT EXISTS (SELECT FROM pg_policy AS p WHERE p.polrelid = c.oid AND p.polname = 'podrec_tenant')
 		ORDER BY c.relname
 	LOOP
 		PERFORM podrec.tenancy_apply(t);
@@ -223,7 +224,7 @@ END
 $$;
 
 COMMENT ON FUNCTION podrec.tenancy_apply_all() IS
-	'internal: tenancy_apply on every table of schema podrec with an account_id column; returns how many; run by the install and upgrade scripts';
+	'internal: tenancy_apply on every table of schema podrec with an account_id column that has no podrec_tenant policy yet; returns how many; run by the install and upgrade scripts';
 
 REVOKE ALL ON FUNCTION podrec.tenancy_apply_all() FROM PUBLIC;
 

@@ -4,8 +4,10 @@
 -- ---------------------------------------------------------------------
 -- Runs after every other part of the script, so that tables added by any
 -- of them get row-level security and the podrec roles' grants (a table of
--- schema podrec needs an account_id column, or rules of its own in
--- 70_api.sql), and so that nothing is installed that the audit finds open.
+-- schema podrec needs an account_id column, or rules of its own: a file
+-- between 70 and 99 may call podrec.tenancy_apply with other arguments,
+-- and such a table is left as it is), and so that nothing is installed
+-- that the audit finds open.
 
 SELECT podrec.tenancy_apply_all();
 
