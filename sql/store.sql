@@ -374,12 +374,12 @@ SELECT c.oid::regclass AS dumped, c.relkind, u.condition
 FROM pg_extension AS x, unnest(x.extconfig, x.extcondition) AS u (config, condition)
 JOIN pg_class AS c ON c.oid = u.config
 WHERE x.extname = 'podrec' ORDER BY c.oid::regclass::text;
--- Nobody but the owner has any right on them (until roles are granted some).
-SELECT c.oid::regclass, a.grantee = 0 AS to_public, a.privilege_type
+-- PUBLIC has no right on them (the podrec roles' grants: sql/tenancy.sql).
+SELECT c.oid::regclass, a.privilege_type
 FROM pg_class AS c, aclexplode(c.relacl) AS a
 WHERE c.oid IN ('podrec.accounts'::regclass, 'podrec.flows'::regclass, 'podrec.items'::regclass,
 		'podrec.items_id_seq'::regclass)
-	AND a.grantee <> c.relowner;
+	AND a.grantee = 0;
 -- The indexes finds and filters rely on.
 SELECT indexrelid::regclass, pg_get_indexdef(indexrelid) FROM pg_index
 WHERE indrelid IN ('podrec.items'::regclass, 'podrec.flows'::regclass) ORDER BY indexrelid::regclass::text;

@@ -843,12 +843,23 @@ eval_node(const FilterNode *n, EvalContext *cx)
 /*
  * Does an item match a prepared filter?  at is the reference time of AGE
  * conditions (has_time false: there is none, and AGE is an error).
+ *
+ * The missing reference time is reported before the item is looked at, so
+ * that whether the error comes never depends on the item: matches() is
+ * LEAKPROOF (row-level security lets an index serve it), and an error that
+ * only some items raise would tell a caller something about rows it
+ * cannot see.
  */
 bool
 podrec_filter_eval(const PreparedFilter *pf, Jsonb *item, bool has_time, TimestampTz at)
 {
 	EvalContext cx;
 
+	if (pf->needs_time && !has_time)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("AGE conditions need a reference time"),
+				 errhint("Call podrec.matches(item, filter, at) with the time to measure ages against, for example now().")));
 	if (!JB_ROOT_IS_OBJECT(item))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -1,7 +1,8 @@
-# pg_dump keeps the store: every row of accounts, flows and items and the
-# position of the items' identity sequence survive a dump and restore (custom
-# format with pg_restore, plain format with psql), and items stored after the
-# restore get ids of their own.
+# pg_dump keeps the store: every row of accounts, flows, items and
+# account_roles and the position of the items' identity sequence survive a
+# dump and restore (custom format with pg_restore, plain format with psql),
+# items stored after the restore get ids of their own, and row-level
+# security comes back with the extension.
 use strict;
 use warnings;
 
@@ -41,6 +42,9 @@ SELECT count(*) FROM podrec.items_put((SELECT jsonb_agg(jsonb_build_object('elem
 SELECT podrec.item_put('APIDocsFlow1', '{"_id": "67c861de20bb29fb40d2cbbd", "v": 2}', 'error');
 SELECT podrec.item_put('APIDocsFlow1', '{"v": 3}', uid => 'ORDER-0001');
 DELETE FROM podrec.items WHERE doc ->> 'n' IN ('50', '51', '52');
+-- a direct-SQL role of alice's
+CREATE ROLE dump_alice IN ROLE podrec_app;
+INSERT INTO podrec.account_roles (role_name, account_id) VALUES ('dump_alice', 'alice');
 });
 
 # Every row of every table, and the sequence, as one text per database.
@@ -48,7 +52,8 @@ my $fingerprint = q{
 SELECT (SELECT count(*) FROM podrec.items) || ' items ' ||
   md5((SELECT string_agg(a::text, E'\n' ORDER BY a.id) FROM podrec.accounts AS a) || E'\n' ||
       (SELECT string_agg(f::text, E'\n' ORDER BY f.id) FROM podrec.flows AS f) || E'\n' ||
-      (SELECT string_agg(i::text, E'\n' ORDER BY i.id) FROM podrec.items AS i)) ||
+      (SELECT string_agg(i::text, E'\n' ORDER BY i.id) FROM podrec.items AS i) || E'\n' ||
+      (SELECT string_agg(r::text, E'\n' ORDER BY r.role_name) FROM podrec.account_roles AS r)) ||
   ' seq ' || (SELECT last_value || ' ' || is_called FROM podrec.items_id_seq)
 };
 my $before = $node->safe_psql('src', $fingerprint);
@@ -98,8 +103,22 @@ foreach my $db ('from_custom', 'from_plain')
 	is( $node->safe_psql($db, q{
 			SELECT string_agg(c::regclass::text, ',' ORDER BY c::regclass::text)
 			FROM pg_extension, unnest(extconfig) AS c WHERE extname = 'podrec'}),
-		'podrec.accounts,podrec.flows,podrec.items,podrec.items_id_seq',
+		'podrec.account_roles,podrec.accounts,podrec.flows,podrec.items,podrec.items_id_seq',
 		"$db: the tables and the sequence are still dumped");
+
+	# Row-level security comes back with the extension (not twice), and the
+	# restored mapping still keeps alice's role to alice's rows.
+	is( $node->safe_psql($db, q{
+			SELECT string_agg(c.relname || ':' || c.relforcerowsecurity || ':' ||
+				(SELECT count(*) FROM pg_policy AS p WHERE p.polrelid = c.oid), ',' ORDER BY c.relname)
+			FROM pg_class AS c WHERE c.relnamespace = 'podrec'::regnamespace AND c.relkind = 'r'}),
+		'account_roles:true:2,accounts:true:2,flows:true:2,items:true:2',
+		"$db: every table has its policies, forced");
+	is( $node->safe_psql($db, q{
+			SET ROLE dump_alice;
+			SELECT string_agg(DISTINCT account_id, ',') || ' ' || count(*) FROM podrec.items}),
+		'alice ' . $node->safe_psql($db, q{SELECT count(*) FROM podrec.items WHERE account_id = 'alice'}),
+		"$db: alice's role sees alice's items, and only them");
 }
 
 $node->stop;
