@@ -40,3 +40,28 @@ EXPLAIN (COSTS OFF) SELECT w.f, i.id FROM wanted w JOIN idx_items i ON podrec.ma
 SELECT w.f, i.id FROM wanted w JOIN idx_items i ON podrec.matches(i.doc, w.f) ORDER BY i.id;
 RESET ALL;
 DROP TABLE idx_items;
+
+-- The planner estimates how many rows a filter keeps: from the column's
+-- statistics when ANALYZE kept enough items, else from the filter's shape.
+CREATE TABLE est_items(id serial PRIMARY KEY, doc jsonb NOT NULL);
+INSERT INTO est_items(doc)
+SELECT jsonb_build_object('n', (g * 7919) % 10007, 'kind', CASE WHEN g % 10 = 0 THEN 'rare' ELSE 'common' END)
+FROM generate_series(1, 5000) AS g;
+ANALYZE est_items;
+CREATE FUNCTION estimated_rows(q text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) ' || q INTO plan;
+	RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::int;
+END $$;
+SELECT estimated_rows($$SELECT * FROM est_items WHERE podrec.matches(doc, 'kind == "rare"')$$) BETWEEN 250 AND 1000 AS about_a_tenth,
+       estimated_rows($$SELECT * FROM est_items WHERE podrec.matches(doc, 'kind == "common"')$$) BETWEEN 4000 AND 5000 AS about_nine_tenths,
+       estimated_rows($$SELECT * FROM est_items WHERE podrec.matches(doc, 'n == 10008')$$) < 10 AS very_few,
+       estimated_rows($$SELECT * FROM est_items WHERE podrec.matches(doc, 'NOT n == 10008')$$) > 4900 AS nearly_all;
+-- Without statistics: the shape of the filter (an equality is rare, its negation common).
+CREATE TEMP TABLE no_stats(doc jsonb);
+SELECT estimated_rows($$SELECT * FROM no_stats WHERE podrec.matches(doc, 'a == 1')$$)
+     < estimated_rows($$SELECT * FROM no_stats WHERE podrec.matches(doc, 'a > 1')$$) AS equality_rarer_than_range,
+       estimated_rows($$SELECT * FROM no_stats WHERE podrec.matches(doc, 'a > 1')$$)
+     < estimated_rows($$SELECT * FROM no_stats WHERE podrec.matches(doc, 'NOT a == 1')$$) AS negation_common;
+DROP TABLE est_items;

@@ -19,6 +19,7 @@
  */
 #include "podrec.h"
 
+#include "catalog/pg_statistic.h"
 #include "catalog/pg_type.h"
 #include "filter_eval.h"
 #include "fmgr.h"
@@ -32,6 +33,7 @@
 #include "utils/jsonpath.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/selfuncs.h"
 
 PG_FUNCTION_INFO_V1(podrec_filter_compile_jsonb);
 PG_FUNCTION_INFO_V1(podrec_filter_compile_text);
@@ -658,9 +660,196 @@ matches_index_condition(SupportRequestIndexCondition *req)
 }
 
 /*
+ * The selectivity of a filter from its structure alone, with the planner's
+ * own defaults for what its atoms resemble: an equality is DEFAULT_EQ_SEL,
+ * a range DEFAULT_INEQ_SEL, a pattern DEFAULT_MATCH_SEL; AND multiplies,
+ * OR adds the chances of the parts, NOT takes the rest.
+ */
+static Selectivity
+structural_selectivity(const FilterNode *n)
+{
+	Selectivity s,
+				part;
+	int			i;
+
+	check_stack_depth();
+	switch (n->op)
+	{
+		case FOP_TRUE:
+			return 1.0;
+		case FOP_AND:
+			s = 1.0;
+			for (i = 0; i < n->nargs; i++)
+				s *= structural_selectivity(n->args[i]);
+			return s;
+		case FOP_OR:
+			s = 0.0;
+			for (i = 0; i < n->nargs; i++)
+			{
+				part = structural_selectivity(n->args[i]);
+				s = s + part - s * part;
+			}
+			return s;
+		case FOP_NOT:
+			return 1.0 - structural_selectivity(n->args[0]);
+		case FOP_EQ:
+		case FOP_IS_TRUE:
+		case FOP_IS_FALSE:
+		case FOP_IEXACT:
+			return DEFAULT_EQ_SEL;
+		case FOP_NE:
+			return 1.0 - DEFAULT_EQ_SEL;
+		case FOP_IN:
+			return Min(1.0, DEFAULT_EQ_SEL * Max(n->nvalues, 1));
+		case FOP_LT:
+		case FOP_LE:
+		case FOP_GT:
+		case FOP_GE:
+		case FOP_AGE:
+		case FOP_WITHIN:
+		case FOP_MOD:
+			return DEFAULT_INEQ_SEL;
+		case FOP_EXISTS:
+			return 1.0 - DEFAULT_UNK_SEL;
+		case FOP_EMPTY:
+		case FOP_IS_NULL:
+			return DEFAULT_UNK_SEL;
+		default:
+			return DEFAULT_MATCH_SEL;
+	}
+}
+
+/* Does a sampled item match?  Items that are not objects never do. */
+static bool
+sample_matches(const PreparedFilter *pf, Datum value, bool has_time, TimestampTz at)
+{
+	Jsonb	   *item = DatumGetJsonbP(value);
+
+	return JB_ROOT_IS_OBJECT(item) && podrec_filter_eval(pf, item, has_time, at);
+}
+
+/*
+ * The fraction of the column's sampled values (most common values and
+ * histogram) that match, or -1 when the statistics hold too few of them.
+ * ANALYZE leaves out values wider than 1 kB, so for large items the
+ * statistics are often empty.
+ */
+static Selectivity
+sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
+					const PreparedFilter *pf, bool has_time, TimestampTz at)
+{
+	VariableStatData vardata;
+	AttStatsSlot sslot;
+	Selectivity mcv_match = 0.0,
+				mcv_total = 0.0,
+				hist = -1.0,
+				nullfrac = 0.0;
+	int			i,
+				matched,
+				samples = 0;
+
+	examine_variable(root, item, varRelid, &vardata);
+	if (!HeapTupleIsValid(vardata.statsTuple))
+	{
+		ReleaseVariableStats(vardata);
+		return -1.0;
+	}
+	nullfrac = ((Form_pg_statistic) GETSTRUCT(vardata.statsTuple))->stanullfrac;
+	if (get_attstatsslot(&sslot, vardata.statsTuple, STATISTIC_KIND_MCV, InvalidOid,
+						 ATTSTATSSLOT_VALUES | ATTSTATSSLOT_NUMBERS))
+	{
+		for (i = 0; i < sslot.nvalues; i++)
+		{
+			mcv_total += sslot.numbers[i];
+			if (sample_matches(pf, sslot.values[i], has_time, at))
+				mcv_match += sslot.numbers[i];
+		}
+		samples += sslot.nvalues;
+		free_attstatsslot(&sslot);
+	}
+	if (get_attstatsslot(&sslot, vardata.statsTuple, STATISTIC_KIND_HISTOGRAM, InvalidOid,
+						 ATTSTATSSLOT_VALUES))
+	{
+		matched = 0;
+		for (i = 0; i < sslot.nvalues; i++)
+			if (sample_matches(pf, sslot.values[i], has_time, at))
+				matched++;
+		if (sslot.nvalues > 0)
+			hist = (Selectivity) matched / sslot.nvalues;
+		samples += sslot.nvalues;
+		free_attstatsslot(&sslot);
+	}
+	ReleaseVariableStats(vardata);
+	/* Too small a sample says little; let the structure decide. */
+	if (samples < 50)
+		return -1.0;
+	if (hist < 0)
+		return mcv_match;
+	return mcv_match + hist * Max(0.0, 1.0 - nullfrac - mcv_total);
+}
+
+/*
+ * The selectivity of matches(item, filter [, at]) with a constant filter:
+ * evaluated on the column's statistics when they hold enough items,
+ * otherwise from the filter's structure.
+ */
+static SupportRequestSelectivity *
+matches_selectivity(SupportRequestSelectivity *req)
+{
+	Node	   *item;
+	Node	   *filter;
+	Const	   *c;
+	Oid			filter_type;
+	FilterDialect dialect;
+	FilterNode *root;
+	PreparedFilter pf;
+	bool		has_time = false;
+	TimestampTz at = 0;
+	Selectivity sel;
+
+	if (req->is_join || list_length(req->args) < 2)
+		return NULL;
+	item = linitial(req->args);
+	filter = lsecond(req->args);
+	if (!IsA(filter, Const) || ((Const *) filter)->constisnull)
+		return NULL;
+	c = (Const *) filter;
+	filter_type = exprType(filter);
+	if (filter_type == TEXTOID)
+		root = podrec_filter_parse_text(DatumGetTextPP(c->constvalue), NULL, &dialect);
+	else if (filter_type == JSONBOID)
+		root = podrec_filter_parse_jsonb(DatumGetJsonbP(c->constvalue), NULL, &dialect);
+	else
+		return NULL;
+	podrec_filter_prepare(&pf, root, dialect);
+	if (list_length(req->args) > 2)
+	{
+		Node	   *when = lthird(req->args);
+
+		if (IsA(when, Const) && !((Const *) when)->constisnull)
+		{
+			has_time = true;
+			at = DatumGetTimestampTz(((Const *) when)->constvalue);
+		}
+	}
+	if (pf.needs_time && !has_time)
+		sel = structural_selectivity(pf.root);
+	else
+	{
+		sel = sampled_selectivity(req->root, item, req->varRelid, &pf, has_time, at);
+		if (sel < 0)
+			sel = structural_selectivity(pf.root);
+	}
+	CLAMP_PROBABILITY(sel);
+	req->selectivity = sel;
+	return req;
+}
+
+/*
  * matches_support(internal) returns internal
  *
- * Planner support for matches(): derives GIN index conditions.
+ * Planner support for matches(): derives GIN index conditions and
+ * estimates how many rows a filter keeps.
  */
 Datum
 podrec_matches_support(PG_FUNCTION_ARGS)
@@ -669,5 +858,7 @@ podrec_matches_support(PG_FUNCTION_ARGS)
 
 	if (IsA(rawreq, SupportRequestIndexCondition))
 		PG_RETURN_POINTER(matches_index_condition((SupportRequestIndexCondition *) rawreq));
+	if (IsA(rawreq, SupportRequestSelectivity))
+		PG_RETURN_POINTER(matches_selectivity((SupportRequestSelectivity *) rawreq));
 	PG_RETURN_POINTER(NULL);
 }
