@@ -409,7 +409,34 @@ END
 $$;
 
 COMMENT ON FUNCTION podrec.record_indexes_sync(pg_catalog.int8) IS
-	'internal: create the index of every indexed field of a record type that lacks one, and drop the indexes of fields no longer indexed';
+	'create the index of every indexed field of a record type that lacks one, and drop the indexes of fields no longer indexed (after a data-only restore with triggers disabled: SELECT podrec.record_indexes_sync(id) FROM podrec.record_types)';
+
+-- pg_dump keeps the rows of record_fields but not the indexes built on items
+-- (a table of the extension): they come back when the rows do.
+CREATE FUNCTION podrec.record_fields_indexes()
+	RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t int8;
+BEGIN
+	FOR t IN SELECT DISTINCT n.record_type_id FROM new_fields AS n WHERE n.indexed ORDER BY 1 LOOP
+		PERFORM podrec.record_indexes_sync(t);
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION podrec.record_fields_indexes() IS
+	'internal: trigger that builds the indexes of indexed fields inserted into record_fields (as a restore of a dump does)';
+
+CREATE TRIGGER record_fields_indexes AFTER INSERT ON podrec.record_fields
+	REFERENCING NEW TABLE AS new_fields
+	FOR EACH STATEMENT EXECUTE FUNCTION podrec.record_fields_indexes();
+
+COMMENT ON TRIGGER record_fields_indexes ON podrec.record_fields IS
+	'build the indexes of indexed fields whose rows arrive indexed (a restore); the management functions sync them themselves';
 
 CREATE FUNCTION podrec.record_type_json(record_type_id pg_catalog.int8)
 	RETURNS pg_catalog.jsonb

@@ -98,7 +98,8 @@ foreach my $db ('from_custom', 'from_plain')
 	is( $node->safe_psql($db, q{
 			SELECT string_agg(c::regclass::text, ',' ORDER BY c::regclass::text)
 			FROM pg_extension, unnest(extconfig) AS c WHERE extname = 'podrec'}),
-		'podrec.accounts,podrec.flows,podrec.items,podrec.items_id_seq',
+		'podrec.accounts,podrec.artifacts,podrec.artifacts_id_seq,podrec.flows,podrec.items,podrec.items_id_seq,'
+		  . 'podrec.record_fields,podrec.record_fields_id_seq,podrec.record_types,podrec.record_types_id_seq',
 		"$db: the tables and the sequence are still dumped");
 }
 

@@ -512,5 +512,38 @@ like(plans({ record_type_id => 1, order_field_id => $field_id{Due} + 0, order_di
 	qr/Index Scan using items_record_field_$field_id{Due}_idx.*\n.*Index Cond: .*test_mode = false.*iso_timestamp/,
 	'a range on an indexed timestamp field is an index condition of its index');
 
+# ---------------------------------------------------------------------
+# pg_dump keeps record types, fields, artifacts and field indexes
+# ---------------------------------------------------------------------
+
+$node->safe_psql('postgres', 'CREATE DATABASE small');
+$node->safe_psql('small', q{
+CREATE EXTENSION podrec;
+SELECT podrec.account_put('acme');
+SELECT podrec.record_type_create('Alerts', '[{"name": "Alert", "result_type": "TEXT"},
+	{"name": "Count", "result_type": "NUMBER", "indexed": true}, {"name": "Notes", "result_type": "ARTIFACT"}]', 'acme');
+SELECT count(*) FROM podrec.records_create(1, '[{"Alert": "High", "Count": 2, "Notes": "n1", "Timestamp": "2024-01-01"},
+	{"Alert": "Low", "Count": 1, "Timestamp": "2024-01-02"}]');
+});
+my $list = q{SELECT podrec.records_list('{"record_type_id": 1, "order_field_id": 4}')::text};
+my $fingerprint = q{SELECT md5(string_agg(x, ',')) FROM (
+	SELECT (SELECT string_agg(t::text, ';' ORDER BY t.id) FROM podrec.record_types AS t) AS x
+	UNION ALL SELECT (SELECT string_agg(f::text, ';' ORDER BY f.id) FROM podrec.record_fields AS f)
+	UNION ALL SELECT (SELECT string_agg(a::text, ';' ORDER BY a.id) FROM podrec.artifacts AS a)
+	UNION ALL SELECT pg_get_indexdef('podrec.items_record_field_4_idx'::regclass)) AS s};
+my $before_list = $node->safe_psql('small', $list);
+my $before = $node->safe_psql('small', $fingerprint);
+my $dumpdir = PostgreSQL::Test::Utils::tempdir;
+$node->command_ok([ 'pg_dump', '-Fc', '-f', "$dumpdir/small.dump", '-d', $node->connstr('small') ], 'pg_dump of records');
+$node->safe_psql('postgres', 'CREATE DATABASE restored');
+$node->command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('restored'), "$dumpdir/small.dump" ],
+	'pg_restore of records');
+is($node->safe_psql('restored', $fingerprint), $before, 'record types, fields, artifacts and the field index survive');
+is($node->safe_psql('restored', $list), $before_list, 'records_list gives the same page after the restore');
+is( $node->safe_psql('restored', q{
+	SELECT (podrec.record_create_tines('{"record_type_id": 1, "field_values": [{"field_id": "Notes", "value": "n3"}]}') ->> 'Notes')::int8
+		> 1 AND (SELECT max(id) FROM podrec.record_fields) = 5}),
+	't', 'new records and artifacts get fresh ids after the restore');
+
 $node->stop;
 done_testing();
