@@ -13,6 +13,7 @@
 #include "podrec.h"
 
 #include "ratelimit.h"
+#include "record_types.h"
 
 #include "fmgr.h"
 #include "utils/guc.h"
@@ -26,6 +27,7 @@ void
 _PG_init(void)
 {
 	podrec_ratelimit_init();
+	podrec_records_init();
 
 	/* After every module has defined its settings: podrec.* is ours. */
 	MarkGUCPrefixReserved("podrec");

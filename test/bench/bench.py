@@ -6,7 +6,9 @@
 
 Suites (SUITES below): "flatten" times records_flatten and its baselines on
 tables of seed-shaped items; "memory" measures the backend's peak memory while
-flattening large tables in one query.  Each suite starts from a fresh
+flattening large tables in one query; "records" creates typed records with
+records_create in batches and times records_list pages against hand-written
+SQL that uses the same indexes.  Each suite starts from a fresh
 throwaway cluster, generates its data in the server (test/bench/sql) and
 merges its results into results/latest.json, from which results/latest.md and
 results/latest.png are written.
@@ -17,6 +19,8 @@ Settings come from the environment (defaults in brackets):
     BENCH_DIR            directory of the cluster [/tmp/podrec-bench-PORT]
     BENCH_SIZES          table sizes for the timings [100000]
     BENCH_MEMORY_SIZES   table sizes for the memory suite [100000 1000000]
+    BENCH_RECORDS        records of the records suite [1000000]
+    BENCH_RECORDS_BATCH  records per records_create call [10000]
     BENCH_REPEAT         runs of each timing; the best is kept [3]
     BENCH_SAMPLE         rows the slow baselines run on, scaled up [10000]
     BENCH_CLIENT_ROWS    most rows the Python client fetches, scaled up [100000]
@@ -63,6 +67,8 @@ PORT = int(os.environ.get("PODREC_BENCH_PORT", "55710"))
 CLUSTER = os.environ.get("BENCH_DIR", f"/tmp/podrec-bench-{PORT}")
 SIZES = env_int_list("BENCH_SIZES", "100000")
 MEMORY_SIZES = env_int_list("BENCH_MEMORY_SIZES", "100000 1000000")
+RECORDS = int(os.environ.get("BENCH_RECORDS", "1000000"))
+RECORDS_BATCH = int(os.environ.get("BENCH_RECORDS_BATCH", "10000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 SAMPLE = int(os.environ.get("BENCH_SAMPLE", "10000"))
 CLIENT_ROWS = int(os.environ.get("BENCH_CLIENT_ROWS", "100000"))
@@ -471,7 +477,178 @@ def suite_memory(cluster):
     return result
 
 
-SUITES = {"flatten": suite_flatten, "memory": suite_memory}
+# ---------------------------------------------------------------------------
+# Records: records_create in batches, records_list against hand-written SQL
+# ---------------------------------------------------------------------------
+
+RECORD_FIELDS = """[
+    {"name": "Alert", "result_type": "TEXT_ENUM", "fixed_values": ["High", "Medium", "Low", "Info", "Debug"]},
+    {"name": "Count", "result_type": "NUMBER", "indexed": true},
+    {"name": "Code", "result_type": "TEXT"},
+    {"name": "Title", "result_type": "TEXT"},
+    {"name": "Due", "result_type": "TIMESTAMP"}
+]"""
+
+# The values of record g, from hashes of g (the same on every run).
+RECORD_VALUES = """
+CREATE FUNCTION bench.record_values(g bigint) RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN jsonb_build_object(
+    'Timestamp', to_char(timestamp '2025-01-01' + bench.rnd(g, 1, 525600) * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+    'Alert', (ARRAY['High', 'Medium', 'Low', 'Info', 'Debug'])[1 + bench.rnd(g, 2, 5)],
+    'Count', bench.rnd(g, 3, 100),
+    'Code', lpad(to_hex(bench.rnd(g, 4, 65536)), 4, '0'),
+    'Title', 'title ' || bench.rnd(g, 5, 100000),
+    'Due', to_char(timestamp '2025-06-01' + bench.rnd(g, 6, 8760) * interval '1 hour', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+"""
+
+# The pages timed: records_list parameters, and the hand-written SQL that
+# gives the same page and count with the same indexes.
+RECORD_PAGE = """
+SELECT jsonb_build_object('count', (SELECT count(*) FROM podrec.items AS i WHERE {where}),
+    'record_results', COALESCE((
+    SELECT jsonb_agg(jsonb_build_object(
+        'Story name', CASE WHEN p.flow_id = podrec.records_api_flow('bench') THEN NULL ELSE f.name END,
+        'Timestamp', to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
+        'Alert', p.doc -> 'Alert', 'Count', p.doc -> 'Count', 'Code', p.doc -> 'Code', 'Title', p.doc -> 'Title',
+        'Due', to_char(podrec.iso_timestamp(p.doc ->> 'Due') AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
+        'updated_at', to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+        'case_ids', to_jsonb(p.case_ids), 'id', p.id) ORDER BY p.n)
+    FROM (SELECT i.*, row_number() OVER (ORDER BY {order}) AS n FROM podrec.items AS i
+          WHERE {where} ORDER BY {order} LIMIT {limit} OFFSET {offset}) AS p
+    JOIN podrec.flows AS f ON f.id = p.flow_id), '[]'))
+"""
+
+RECORD_CASES = [
+    # (name, label, records_list params, where, order, limit, offset, target?)
+    ("filtered", "filtered (Alert = Low, Count > 50), ordered by the indexed Count, page 1 of 20",
+     {"filters": [{"field_id": "Alert", "operator": "EQUAL", "value": "Low"},
+                  {"field_id": "Count", "operator": "GREATER_THAN", "value": 50}],
+      "order_field_id": "Count", "per_page": 20},
+     "i.record_type_id = 1 AND NOT i.test_mode AND i.doc @> '{\"Alert\": \"Low\"}' AND (i.doc #> '{Count}') > '50'",
+     "(i.doc #> '{Count}') DESC, i.id DESC", 20, 0, True),
+    ("selective", "selective (Code = 00ff), ordered by Timestamp, page 1 of 20",
+     {"filters": [{"field_id": "Code", "operator": "EQUAL", "value": "00ff"}], "per_page": 20},
+     "i.record_type_id = 1 AND NOT i.test_mode AND i.doc @> '{\"Code\": \"00ff\"}'",
+     "i.created_at DESC, i.id DESC", 20, 0, False),
+    ("deep", "filtered (Alert = High), ordered by Timestamp, page 50 of 100",
+     {"filters": [{"field_id": "Alert", "operator": "EQUAL", "value": "High"}], "per_page": 100, "page": 50},
+     "i.record_type_id = 1 AND NOT i.test_mode AND i.doc @> '{\"Alert\": \"High\"}'",
+     "i.created_at DESC, i.id DESC", 100, 4900, False),
+]
+RECORDS_LIST_GOAL = 2.0
+RECORDS_CREATE_GOAL = 10000
+
+
+def suite_records(cluster):
+    conn = cluster.connect()
+    with conn.cursor() as cur:
+        cur.execute(RECORD_VALUES)
+        cur.execute("SELECT podrec.account_put('bench')")
+        cur.execute("SELECT podrec.flow_put('bench-story-' || s, 'bench', 'Story ' || s) FROM generate_series(0, 9) AS s")
+        cur.execute("SELECT podrec.record_type_create('Bench', %s, 'bench') ->> 'id'", (RECORD_FIELDS,))
+        cur.execute("SELECT name, id FROM podrec.record_fields WHERE record_type_id = 1")
+        field_ids = dict(cur.fetchall())
+    log(f"creating {RECORDS:,} records in batches of {RECORDS_BATCH:,}")
+    spent = 0.0
+    batches = 0
+    for start in range(1, RECORDS + 1, RECORDS_BATCH):
+        end = min(start + RECORDS_BATCH - 1, RECORDS)
+        with conn.cursor() as cur:
+            cur.execute("DROP TABLE IF EXISTS pg_temp.batch")
+            cur.execute(f"CREATE TEMP TABLE batch AS SELECT jsonb_agg(bench.record_values(g) ORDER BY g) AS j "
+                        f"FROM generate_series({start}, {end}) AS g")
+            t0 = time.perf_counter()
+            cur.execute("SELECT count(*) FROM podrec.records_create(1, (SELECT j FROM batch), %s)",
+                        (f"bench-story-{batches % 10}",))
+            spent += time.perf_counter() - t0
+        batches += 1
+    rate = RECORDS / spent
+    log(f"created {RECORDS:,} records in {spent:.1f} s: {rate:,.0f} a second")
+    # The floor: a plain INSERT of one batch of the same rows (copies of stored
+    # records) into the same table, with the same indexes and foreign keys.
+    n = min(RECORDS_BATCH, RECORDS)
+    plain = []
+    for _ in range(REPEAT):
+        with conn.cursor() as cur:
+            t0 = time.perf_counter()
+            cur.execute(f"""INSERT INTO podrec.items (uid, account_id, flow_id, record_type_id, created_at, updated_at,
+                                status, test_mode, doc, case_ids)
+                            SELECT 'copy-' || id, account_id, flow_id, record_type_id, created_at, updated_at,
+                                status, true, doc, case_ids
+                            FROM podrec.items WHERE record_type_id = 1 AND id <= (SELECT min(id) FROM podrec.items) + {n - 1}""")
+            plain.append(time.perf_counter() - t0)
+            cur.execute("DELETE FROM podrec.items WHERE uid LIKE 'copy-%'")
+    plain_rate = n / min(plain)
+    log(f"plain INSERT of {n:,} of the same rows: {plain_rate:,.0f} a second")
+    with conn.cursor() as cur:
+        cur.execute("VACUUM ANALYZE podrec.items")
+    result = {"records": RECORDS, "batch": RECORDS_BATCH, "create_seconds": spent, "create_rate": rate,
+              "plain_rate": plain_rate,
+              "table_bytes": sql_one(conn, "SELECT pg_total_relation_size('podrec.items')"), "cases": []}
+    for name, label, params, where, order, limit, offset, target in RECORD_CASES:
+        params = dict(params, record_type_id=1)
+        params["filters"] = [dict(f, field_id=str(field_ids[f["field_id"]])) for f in params["filters"]]
+        if "order_field_id" in params:
+            params["order_field_id"] = field_ids[params["order_field_id"]]
+        list_sql = "SELECT podrec.records_list(%s)"
+        page_sql = RECORD_PAGE.format(where=where, order=order, limit=limit, offset=offset)
+        with conn.cursor() as cur:
+            cur.execute(list_sql, (json.dumps(params),))
+            got = cur.fetchone()[0]
+            cur.execute(page_sql)
+            want = cur.fetchone()[0]
+        if got["record_results"] != want["record_results"] or got["meta"]["count"] != want["count"]:
+            sys.exit(f"bench: records_list and the hand-written SQL disagree on case {name}")
+        best_list, median_list = timed(lambda: sql_one(conn, list_sql, (json.dumps(params),)))
+        best_sql, median_sql = timed(lambda: sql_one(conn, page_sql))
+        result["cases"].append({"name": name, "label": label, "count": want["count"], "target": target,
+                                "list": best_list, "list_median": median_list,
+                                "sql": best_sql, "sql_median": median_sql})
+        log(f"records {name}: records_list {best_list * 1000:.1f} ms, hand-written SQL {best_sql * 1000:.1f} ms, "
+            f"{want['count']:,} matching")
+    conn.close()
+    return result
+
+
+def records_targets(res):
+    rows = []
+    for c in res["cases"]:
+        if not c["target"]:
+            continue
+        ratio = c["list"] / c["sql"]
+        rows.append((f"records_list, {c['label']}: at most {RECORDS_LIST_GOAL:g}x the hand-written SQL",
+                     f"<= {RECORDS_LIST_GOAL:g}x", f"{ratio:.2f}x", "PASS" if ratio <= RECORDS_LIST_GOAL else "FAIL"))
+    rows.append((f"records_create in batches of {res['batch']:,}: at least {RECORDS_CREATE_GOAL:,} records a second on one core",
+                 f">= {RECORDS_CREATE_GOAL:,}/s", f"{res['create_rate']:,.0f}/s",
+                 "PASS" if res["create_rate"] >= RECORDS_CREATE_GOAL else "FAIL"))
+    return rows
+
+
+def report_records(res, out):
+    out.append("## Records\n")
+    out.append(f"Run {res['date']}. {res['records']:,} records of one record type (5 fields, Count indexed) in 10 "
+               f"stories, created with `podrec.records_create` in batches of {res['batch']:,} records "
+               f"({res['create_seconds']:.1f} s in records_create, {res['create_rate']:,.0f} records a second, one "
+               f"backend; a plain `INSERT ... SELECT` of {res['batch']:,} of the same rows into the same table, with "
+               f"the same indexes and foreign keys, runs at {res.get('plain_rate', 0):,.0f} a second); table and "
+               f"indexes {res['table_bytes'] / 1024 / 1024:.0f} MB. Each page is timed as "
+               f"`records_list(params)` and as hand-written SQL that computes the same count and renders the same "
+               f"records with the same indexes (checked equal first); best of {res['repeat']} runs.\n")
+    out.append("| page | matching records | records_list (ms) | hand-written SQL (ms) | ratio |")
+    out.append("| --- | ---: | ---: | ---: | ---: |")
+    for c in res["cases"]:
+        out.append(f"| {c['label']} | {c['count']:,} | {c['list'] * 1000:.1f} | {c['sql'] * 1000:.1f} | "
+                   f"{c['list'] / c['sql']:.2f}x |")
+    out.append("")
+    out.append("| target | goal | measured | result |")
+    out.append("| --- | --- | --- | --- |")
+    for r in records_targets(res):
+        out.append("| " + " | ".join(r) + " |")
+    out.append("")
+
+
+SUITES = {"flatten": suite_flatten, "memory": suite_memory, "records": suite_records}
 
 
 # ---------------------------------------------------------------------------
@@ -668,6 +845,8 @@ def write_report(results):
         report_flatten(results["flatten"], out)
     if "memory" in results:
         report_memory(results["memory"], out)
+    if "records" in results:
+        report_records(results["records"], out)
     with open(os.path.join(RESULTS, "latest.md"), "w") as f:
         f.write("\n".join(out))
     plot(results)
@@ -722,6 +901,8 @@ def main(argv):
     verdicts = [r for s in results.get("flatten", {}).get("sizes", []) for r in target_rows(s)]
     if "memory" in results:
         verdicts += memory_targets(results["memory"])
+    if "records" in results:
+        verdicts += records_targets(results["records"])
     for text, goal, measured, verdict in verdicts:
         log(f"{verdict}: {text}: {measured} (goal {goal})")
     log(f"targets: {sum(v[3] == 'PASS' for v in verdicts)} passed, "
