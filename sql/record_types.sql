@@ -329,11 +329,11 @@ SELECT p.oid::regprocedure FROM pg_proc AS p
 JOIN pg_depend AS d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension AS x ON x.oid = d.refobjid AND x.extname = 'podrec'
 WHERE obj_description(p.oid, 'pg_proc') IS NULL;
--- Nobody but the owner has any right on the tables and sequences.
+-- PUBLIC has no right on the tables and sequences (the podrec roles' grants: sql/tenancy.sql).
 SELECT c.oid::regclass, a.privilege_type
 FROM pg_class AS c, aclexplode(c.relacl) AS a
 WHERE c.relname IN ('record_types', 'record_fields', 'artifacts', 'record_types_id_seq', 'record_fields_id_seq', 'artifacts_id_seq')
-	AND c.relnamespace = 'podrec'::regnamespace AND a.grantee <> c.relowner;
+	AND c.relnamespace = 'podrec'::regnamespace AND a.grantee = 0;
 -- The setting of the page links.
 SHOW podrec.records_base_url;
 SELECT e.* FROM pg_temp.try($$SET podrec.records_base_url = 'https://x/records?a=1'$$) AS e;
