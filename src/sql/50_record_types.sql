@@ -258,24 +258,16 @@ CREATE FUNCTION podrec.record_account(account_id pg_catalog.text)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	claims jsonb;
 BEGIN
 	IF record_account.account_id IS NOT NULL THEN
 		RETURN record_account.account_id;
 	END IF;
-	claims := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
-	IF jsonb_typeof(claims -> 'account_id') = 'string' THEN
-		RETURN claims ->> 'account_id';
-	END IF;
-	RAISE EXCEPTION USING ERRCODE = '22004',
-		MESSAGE = 'account_id must be given',
-		HINT = 'Pass account_id, or call through PostgREST with a JWT whose claims have an account_id.';
+	RETURN podrec.require_account();
 END
 $$;
 
 COMMENT ON FUNCTION podrec.record_account(pg_catalog.text) IS
-	'internal: the account of a record-type call: the one given, else the account_id claim of request.jwt.claims';
+	'internal: the account of a record-type call: the one given (row-level security decides whether the caller may use it), else the caller''s own account (podrec.require_account())';
 
 CREATE FUNCTION podrec.records_api_flow(account_id pg_catalog.text)
 	RETURNS pg_catalog.text
