@@ -30,7 +30,7 @@ typedef enum CanonShape
 	SHAPE_LOGIC,				/* args */
 	SHAPE_COMPARE,				/* key and value, or key and key2 */
 	SHAPE_LIST,					/* key and values */
-	SHAPE_STRING,				/* key and a string value */
+	SHAPE_STRING,				/* key and a string value (or {"text": ...}) */
 	SHAPE_REGEX,				/* [key], pattern, flags */
 	SHAPE_KEY,					/* key alone */
 	SHAPE_MOD,					/* key, cmp, values [divisor, remainder] */
@@ -263,7 +263,8 @@ static bool
 canon_atom(FilterAlloc *a, const FJson *j, const CanonOp *op, const char *where,
 		   FilterNode *n, FilterError *err)
 {
-	const FJson *v;
+	const FJson *v,
+			   *inner;
 
 	switch (op->shape)
 	{
@@ -287,9 +288,19 @@ canon_atom(FilterAlloc *a, const FJson *j, const CanonOp *op, const char *where,
 		case SHAPE_STRING:
 			if (!canon_key(a, j, "key", true, where, &n->key, err))
 				return false;
+			/* A string, or a loose one: pairs write like and ilike patterns so. */
 			v = fjson_get(j, "value");
+			if (v != NULL && v->type == FJ_OBJECT && v->n == 1 &&
+				(inner = fjson_get(v, "text")) != NULL && inner->type == FJ_STRING)
+			{
+				n->nvalues = 1;
+				n->values = filter_alloc(a, sizeof(FilterValue));
+				filter_value_string(a, inner->str, (size_t) inner->len, true, &n->values[0]);
+				return true;
+			}
 			if (v == NULL || v->type != FJ_STRING)
-				return canon_error(err, where, "filter condition needs \"value\": %s", "a string");
+				return canon_error(err, where, "filter condition needs \"value\": %s",
+								   "a string (or {\"text\": \"...\"})");
 			n->nvalues = 1;
 			n->values = filter_alloc(a, sizeof(FilterValue));
 			filter_value_string(a, v->str, (size_t) v->len, false, &n->values[0]);
