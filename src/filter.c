@@ -32,6 +32,7 @@
 #include "utils/jsonpath.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/selfuncs.h"
 
 PG_FUNCTION_INFO_V1(podrec_filter_compile_jsonb);
 PG_FUNCTION_INFO_V1(podrec_filter_compile_text);
@@ -657,9 +658,101 @@ matches_index_condition(SupportRequestIndexCondition *req)
 }
 
 /*
+ * The planner's estimate of an equality on a flat key with a literal: such
+ * keys are mostly ids, codes and names.  It is the smallest estimate that
+ * PostgreSQL's own estimators of jsonb conditions believe (0.0001, see
+ * generic_restriction_selectivity); without one this small, a LIMIT query
+ * over a selective filter is planned as a sequential scan that would stop
+ * early, instead of the index scan.
+ */
+#define FLAT_KEY_EQ_SEL 0.0001
+
+/* The fraction of items a filter is estimated to match. */
+static Selectivity
+filter_selectivity(const FilterNode *n)
+{
+	Selectivity s;
+	int			i;
+
+	check_stack_depth();
+	switch (n->op)
+	{
+		case FOP_TRUE:
+			return 1.0;
+		case FOP_AND:
+			s = 1.0;
+			for (i = 0; i < n->nargs; i++)
+				s *= filter_selectivity(n->args[i]);
+			return s;
+		case FOP_OR:
+			s = 1.0;
+			for (i = 0; i < n->nargs; i++)
+				s *= 1.0 - filter_selectivity(n->args[i]);
+			return 1.0 - s;
+		case FOP_NOT:
+			return 1.0 - filter_selectivity(n->args[0]);
+		case FOP_EQ:
+		case FOP_NE:
+			if (n->has_key2)
+				s = DEFAULT_EQ_SEL;
+			else if (n->values[0].type == FV_NULL || n->values[0].type == FV_BOOL)
+				s = 0.5;
+			else
+				s = FLAT_KEY_EQ_SEL;
+			return n->op == FOP_EQ ? s : 1.0 - s;
+		case FOP_IN:
+			return Min(1.0, n->nvalues * FLAT_KEY_EQ_SEL);
+		case FOP_IS_TRUE:
+		case FOP_IS_FALSE:
+			return 0.5;
+		case FOP_CONTAINS:
+		case FOP_ICONTAINS:
+		case FOP_STARTSWITH:
+		case FOP_ENDSWITH:
+		case FOP_IEXACT:
+		case FOP_LIKE:
+		case FOP_ILIKE:
+		case FOP_REGEX:
+			return DEFAULT_MATCH_SEL;
+		default:
+			return DEFAULT_INEQ_SEL;
+	}
+}
+
+/*
+ * The selectivity of matches(item, filter) with a filter known at planning
+ * time, from the filter's shape; NULL (the default estimate) otherwise.
+ */
+static SupportRequestSelectivity *
+matches_selectivity(SupportRequestSelectivity *req)
+{
+	Node	   *filter;
+	Const	   *c;
+	FilterDialect dialect;
+	FilterNode *root;
+
+	if (req->is_join || list_length(req->args) < 2)
+		return NULL;
+	filter = estimate_expression_value(req->root, lsecond(req->args));
+	if (!IsA(filter, Const) || ((Const *) filter)->constisnull)
+		return NULL;
+	c = (Const *) filter;
+	if (c->consttype == TEXTOID)
+		root = podrec_filter_parse_text(DatumGetTextPP(c->constvalue), NULL, &dialect);
+	else if (c->consttype == JSONBOID)
+		root = podrec_filter_parse_jsonb(DatumGetJsonbP(c->constvalue), NULL, &dialect);
+	else
+		return NULL;
+	req->selectivity = filter_selectivity(root);
+	CLAMP_PROBABILITY(req->selectivity);
+	return req;
+}
+
+/*
  * matches_support(internal) returns internal
  *
- * Planner support for matches(): derives GIN index conditions.
+ * Planner support for matches(): derives GIN index conditions and estimates
+ * selectivity.
  */
 Datum
 podrec_matches_support(PG_FUNCTION_ARGS)
@@ -668,5 +761,7 @@ podrec_matches_support(PG_FUNCTION_ARGS)
 
 	if (IsA(rawreq, SupportRequestIndexCondition))
 		PG_RETURN_POINTER(matches_index_condition((SupportRequestIndexCondition *) rawreq));
+	if (IsA(rawreq, SupportRequestSelectivity))
+		PG_RETURN_POINTER(matches_selectivity((SupportRequestSelectivity *) rawreq));
 	PG_RETURN_POINTER(NULL);
 }
