@@ -1414,8 +1414,7 @@ sub r_text
 		my @a = map { r_text($_, 1) } @{ $n->{args} };
 		return undef if grep { !defined } @a;
 		my $j = $op eq 'and' ? pick(' && ', ' AND ', '&&', ' and ') : pick(' || ', ' OR ', '||', ' or ');
-		my $s = join($j, map { "($_)" } @a);
-		return $inner ? $s : $s;
+		return join($j, map { "($_)" } @a);
 	}
 	if ($op eq 'not')
 	{
