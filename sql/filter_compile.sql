@@ -71,6 +71,11 @@ SELECT podrec.filter_explain(:'normalized'::jsonb) -> 'filter' = :'normalized'::
        podrec.filter_explain(:'normalized'::jsonb) ->> 'dialect' AS dialect;
 SELECT podrec.matches('{"a": 1}', '{"op": "eq", "key": "a", "value": 1}'),
        podrec.matches('{"a": 1}', '{"op": "in", "key": "a", "values": [{"text": "1"}]}');
+-- Pairs write like and ilike patterns as loose strings; the normalized form reads them back.
+SELECT podrec.filter_explain('name=ilike.*SMITH&or=(code.like.A*,code.like.B_7)') -> 'filter' AS normalized \gset
+SELECT :'normalized'::jsonb;
+SELECT podrec.filter_explain(:'normalized'::jsonb) -> 'filter' = :'normalized'::jsonb AS reads_back,
+       podrec.matches('{"name": "Bob Smith", "code": "B77"}', :'normalized'::jsonb) AS matches;
 SELECT podrec.matches('{"a": 1}', '{"op": "eq", "key": "a"}');
 SELECT podrec.matches('{"a": 1}', '{"op": "and", "args": [{"op": "bogus"}]}');
 

@@ -8,7 +8,9 @@ Suites (SUITES below): "flatten" times records_flatten and its baselines on
 tables of seed-shaped items; "memory" measures the backend's peak memory while
 flattening large tables in one query; "records" creates typed records with
 records_create in batches and times records_list pages against hand-written
-SQL that uses the same indexes.  Each suite starts from a fresh
+SQL that uses the same indexes; "filters" times podrec.matches on a
+GIN-indexed table (a selective equality's first page against flattening every
+row, an unindexable icontains against the same test in jsonpath).  Each suite starts from a fresh
 throwaway cluster, generates its data in the server (test/bench/sql) and
 merges its results into results/latest.json, from which results/latest.md and
 results/latest.png are written.
@@ -17,7 +19,7 @@ Settings come from the environment (defaults in brackets):
     PG_CONFIG            the PostgreSQL to use [pg_config]
     PODREC_BENCH_PORT    port of the throwaway cluster [55710]
     BENCH_DIR            directory of the cluster [/tmp/podrec-bench-PORT]
-    BENCH_SIZES          table sizes for the timings [100000]
+    BENCH_SIZES          table sizes for the timings [100000; filters: 1000000]
     BENCH_MEMORY_SIZES   table sizes for the memory suite [100000 1000000]
     BENCH_RECORDS        records of the records suite [1000000]
     BENCH_RECORDS_BATCH  records per records_create call [10000]
@@ -66,6 +68,7 @@ PG_CONFIG = os.environ.get("PG_CONFIG", "pg_config")
 PORT = int(os.environ.get("PODREC_BENCH_PORT", "55710"))
 CLUSTER = os.environ.get("BENCH_DIR", f"/tmp/podrec-bench-{PORT}")
 SIZES = env_int_list("BENCH_SIZES", "100000")
+FILTER_SIZES = env_int_list("BENCH_SIZES", "1000000")
 MEMORY_SIZES = env_int_list("BENCH_MEMORY_SIZES", "100000 1000000")
 RECORDS = int(os.environ.get("BENCH_RECORDS", "1000000"))
 RECORDS_BATCH = int(os.environ.get("BENCH_RECORDS_BATCH", "10000"))
@@ -607,6 +610,129 @@ def suite_records(cluster):
                                 "sql": best_sql, "sql_median": median_sql})
         log(f"records {name}: records_list {best_list * 1000:.1f} ms, hand-written SQL {best_sql * 1000:.1f} ms, "
             f"{want['count']:,} matching")
+# Filters: podrec.matches on a GIN-indexed table
+# ---------------------------------------------------------------------------
+
+# The seed's barcode, which 1 item in 20,000 scans (sql/generate.sql).
+FILTER_CODE = "A0155C35"
+EQUAL_FILTER = f'barcode_scanning.barcode.code == "{FILTER_CODE}"'
+ICONTAINS_FILTER = '{"barcode_scanning__barcode__code": {"operator": "icontains", "value": "c35"}}'
+ICONTAINS_PATH = '$."barcode_scanning"[*] ? (@."flow_step_id" == "barcode")."code" like_regex "c35" flag "i"'
+
+
+def q(s):
+    """A SQL string literal."""
+    return "'" + s.replace("'", "''") + "'"
+
+
+@dataclass
+class FilterOp:
+    name: str
+    label: str
+    sql: str
+    note: str = ""
+    runs: int = 0                   # 0: REPEAT runs; the slow baseline runs once
+    fast: bool = False              # an index lookup: best of more runs
+
+
+FILTER_OPS = [
+    FilterOp("scan", "bare scan: `count(doc)`", "SELECT count(doc) FROM {table}",
+             note="reads every row, touches no document"),
+    FilterOp("equal_page", "selective EQUAL, first page: `matches(doc, filter) LIMIT 20`",
+             "SELECT id FROM {table} WHERE podrec.matches(doc, " + q(EQUAL_FILTER) + ") LIMIT 20",
+             fast=True, note=f"`{EQUAL_FILTER}`, served by the GIN index"),
+    FilterOp("equal_page_unestimated", "the same, filter unknown when planning: `matches(doc, (SELECT filter)) LIMIT 20`",
+             "SELECT id FROM {table} WHERE podrec.matches(doc, (SELECT " + q(EQUAL_FILTER) + "::text)) LIMIT 20",
+             runs=1, note="PostgreSQL's default estimate (a third of the rows) makes it a sequential scan that stops at the 20th match"),
+    FilterOp("equal_naive", "baseline: flatten every row, filter the flat records, `LIMIT 20`",
+             "SELECT id FROM {table} WHERE podrec.records_flatten(doc) ->> "
+             "'barcode_scanning.barcode.code' = " + q(FILTER_CODE) + " LIMIT 20",
+             runs=1, note="run once; a sequential scan that stops at the 20th match"),
+    FilterOp("icontains", "non-indexable icontains: `count(*) ... WHERE matches(doc, filter)`",
+             "SELECT count(*) FROM {table} WHERE podrec.matches(doc, " + q(ICONTAINS_FILTER) + "::jsonb)",
+             note="operator map `{\"barcode_scanning__barcode__code\": {\"operator\": \"icontains\", \"value\": \"c35\"}}`"),
+    FilterOp("icontains_jsonpath", "baseline: hand-written `jsonb_path_match`, same path",
+             "SELECT count(*) FROM {table} WHERE jsonb_path_match(doc, " + q(ICONTAINS_PATH) + ")",
+             note=f"`{ICONTAINS_PATH}`"),
+]
+
+FILTER_TARGETS = [
+    Target("GIN first page vs flattening every row", "equal_naive", "equal_page", 1000,
+           "with a GIN index, a selective EQUAL filter returns its first 20 matches at least "
+           "1000x faster than flattening every row and filtering the flat records"),
+    Target("icontains vs jsonb_path_match", "icontains_jsonpath", "icontains", 1 / 1.2,
+           "a non-indexable icontains filter costs at most 1.2x the hand-written "
+           "jsonb_path_match with the same path (over a bare scan)"),
+]
+
+
+def sql_rows(conn, query):
+    with conn.cursor() as cur:
+        cur.execute(query)
+        return cur.fetchall()
+
+
+def suite_filters(cluster):
+    conn = cluster.connect()
+    data = Data(conn)
+    data.prepare(FILTER_SIZES)
+    result = {"sizes": []}
+    for n in sorted(FILTER_SIZES):
+        table = f"bench.items_{n}"
+        size = {"data": data.describe(n), "ops": {}}
+        t0 = time.perf_counter()
+        with conn.cursor() as cur:
+            cur.execute("SET maintenance_work_mem = '1GB'")
+            cur.execute(f"CREATE INDEX ON {table} USING gin (doc jsonb_path_ops)")
+            cur.execute("RESET maintenance_work_mem")
+            cur.execute(f"ANALYZE {table}")
+        size["index"] = {"build_s": time.perf_counter() - t0,
+                         "bytes": sql_one(conn, f"SELECT pg_indexes_size('{table}')")}
+        log(f"{n:,} items: GIN index built in {size['index']['build_s']:.1f} s, "
+            f"{size['index']['bytes'] / 1024 / 1024:.0f} MB")
+
+        # What the queries do: the plans, and that each pair agrees.
+        plans = {}
+        for op in FILTER_OPS:
+            rows = sql_rows(conn, "EXPLAIN (COSTS OFF) " + op.sql.replace("{table}", table))
+            plans[op.name] = "\n".join(r[0] for r in rows)
+        if "Bitmap Index Scan" not in plans["equal_page"]:
+            sys.exit(f"bench: the selective filter does not use the GIN index:\n{plans['equal_page']}")
+        if "Seq Scan" not in plans["equal_page_unestimated"]:
+            log(f"note: the unestimated first page is not a sequential scan:\n{plans['equal_page_unestimated']}")
+        if "Index" in plans["icontains"]:
+            sys.exit(f"bench: the icontains filter uses an index:\n{plans['icontains']}")
+        size["matches"] = sql_one(conn, f"SELECT count(*) FROM {table} WHERE podrec.matches(doc, {q(EQUAL_FILTER)})")
+        size["plans"] = plans
+        sql_one(conn, f"SELECT count(doc) FROM {table}")     # warm the cache
+        # Sequential scans start at the top, so that every first page is the same.
+        with conn.cursor() as cur:
+            cur.execute("SET synchronize_seqscans = off")
+        answers = {}
+        for op in FILTER_OPS:
+            query = op.sql.replace("{table}", table)
+            runs = op.runs or (max(REPEAT, 10) if op.fast else REPEAT)
+            times = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                answers[op.name] = sql_rows(conn, query)
+                times.append(time.perf_counter() - t0)
+            size["ops"][op.name] = {"rows": n, "best": min(times), "median": statistics.median(times),
+                                    "runs": runs}
+            log(f"{n:,} items: {op.name}: {min(times):.4f} s best of {runs}")
+        if not answers["equal_page"] == answers["equal_page_unestimated"] == answers["equal_naive"]:
+            sys.exit("bench: the first page differs between matches() and the flattening baseline")
+        if answers["icontains"] != answers["icontains_jsonpath"]:
+            sys.exit(f"bench: icontains counts differ: matches() {answers['icontains']}, "
+                     f"jsonb_path_match {answers['icontains_jsonpath']}")
+        size["page_rows"] = len(answers["equal_page"])
+        size["icontains_rows"] = answers["icontains"][0][0]
+        scan = size["ops"]["scan"]["best"]
+        for name, e in size["ops"].items():
+            if name not in ("scan", "equal_page", "equal_page_unestimated", "equal_naive"):
+                e["cost"] = e["best"] - scan
+                e["cost_per_row"] = e["cost"] / n
+        result["sizes"].append(size)
     conn.close()
     return result
 
@@ -648,7 +774,56 @@ def report_records(res, out):
     out.append("")
 
 
-SUITES = {"flatten": suite_flatten, "memory": suite_memory, "records": suite_records}
+def filter_target_rows(size):
+    ops = size["ops"]
+    rows = []
+    for t in FILTER_TARGETS:
+        if t.goal >= 1:
+            ratio = ops[t.slower]["best"] / ops[t.faster]["best"]
+            rows.append((t.text, f">= {t.goal:g}x", f"{ratio:,.0f}x", "PASS" if ratio >= t.goal else "FAIL"))
+        else:
+            ratio = ops[t.faster]["cost"] / ops[t.slower]["cost"]
+            rows.append((t.text, f"<= {1 / t.goal:g}x", f"{ratio:.2f}x",
+                         "PASS" if ratio <= 1 / t.goal else "FAIL"))
+    return rows
+
+
+def report_filters(res, out):
+    out.append("## Filters\n")
+    out.append(f"Run {res['date']}. Time is the best of {res['repeat']} runs of one query (10 for the "
+               f"index lookup; the slow first pages run once), measured by the client, planning "
+               f"included; *cost* is that time less the time of a bare scan of the table. Each pair of "
+               f"queries was checked to give the same answer.\n")
+    for size in res["sizes"]:
+        d = size["data"]
+        n = d["rows"]
+        out.append(f"### {n:,} items\n")
+        out.append(f"{n:,} generated items of {d['flows']} flows ({d['json_bytes']:.0f} bytes of JSON, "
+                   f"{d['leaves']:.1f} leaves per item on average; table {d['table_bytes'] / 1024 / 1024:.0f} MB) "
+                   f"with `gin (doc jsonb_path_ops)` ({size['index']['bytes'] / 1024 / 1024:.0f} MB, built in "
+                   f"{size['index']['build_s']:.0f} s). `{EQUAL_FILTER}` matches {size['matches']:,} items; "
+                   f"the icontains filter {size['icontains_rows']:,}.\n")
+        out.append("| operation | time (s) | cost over bare scan (s) | cost per item (µs) | note |")
+        out.append("| --- | ---: | ---: | ---: | --- |")
+        for op in FILTER_OPS:
+            e = size["ops"][op.name]
+            cost = fmt_s(e["cost"]) if "cost" in e else "—"
+            per = fmt_us(e["cost_per_row"]) if "cost_per_row" in e else "—"
+            t = f"{e['best']:.4f}" if e["best"] < 0.1 else fmt_s(e["best"])
+            out.append(f"| {op.label} | {t} | {cost} | {per} | {op.note} |")
+        out.append("")
+        out.append("| target | goal | measured | result |")
+        out.append("| --- | --- | --- | --- |")
+        for r in filter_target_rows(size):
+            out.append("| " + " | ".join(r) + " |")
+        out.append("")
+        out.append("Plan of the first page:\n")
+        out.append("```\n" + size["plans"]["equal_page"] + "\n```\n")
+
+
+
+
+SUITES = {"flatten": suite_flatten, "memory": suite_memory, "records": suite_records, "filters": suite_filters}
 
 
 # ---------------------------------------------------------------------------
@@ -847,6 +1022,8 @@ def write_report(results):
         report_memory(results["memory"], out)
     if "records" in results:
         report_records(results["records"], out)
+    if "filters" in results:
+        report_filters(results["filters"], out)
     with open(os.path.join(RESULTS, "latest.md"), "w") as f:
         f.write("\n".join(out))
     plot(results)
@@ -903,6 +1080,7 @@ def main(argv):
         verdicts += memory_targets(results["memory"])
     if "records" in results:
         verdicts += records_targets(results["records"])
+    verdicts += [r for s in results.get("filters", {}).get("sizes", []) for r in filter_target_rows(s)]
     for text, goal, measured, verdict in verdicts:
         log(f"{verdict}: {text}: {measured} (goal {goal})")
     log(f"targets: {sum(v[3] == 'PASS' for v in verdicts)} passed, "
