@@ -9,7 +9,7 @@ FROM pg_class AS c WHERE c.relnamespace = 'podrec_api'::regnamespace ORDER BY c.
 SELECT p.oid::regprocedure, p.provolatile, p.prosecdef,
 	(SELECT string_agg(CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END, ', ' ORDER BY 1)
 	 FROM aclexplode(p.proacl) AS a WHERE a.grantee <> p.proowner) AS execute
-FROM pg_proc AS p WHERE p.pronamespace = 'podrec_api'::regnamespace ORDER BY 1::text;
+FROM pg_proc AS p WHERE p.pronamespace = 'podrec_api'::regnamespace ORDER BY p.oid::regprocedure::text COLLATE "C";
 SELECT n.nspname, (SELECT string_agg(a.grantee::regrole::text || ':' || a.privilege_type, ', ' ORDER BY 1)
 	FROM aclexplode(n.nspacl) AS a WHERE a.grantee <> n.nspowner) AS grants
 FROM pg_namespace AS n WHERE n.nspname IN ('podrec', 'podrec_api') ORDER BY 1;

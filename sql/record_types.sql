@@ -80,7 +80,7 @@ SELECT jsonb_pretty(podrec.record_type_def(1) -> 2);
 
 -- The index of an indexed field, on the expression records are ordered by.
 SELECT indexrelid::regclass, pg_get_indexdef(indexrelid) FROM pg_index
-WHERE indrelid = 'podrec.items'::regclass AND indexrelid::regclass::text LIKE '%record%' ORDER BY 1::text;
+WHERE indrelid = 'podrec.items'::regclass AND indexrelid::regclass::text LIKE '%record%' ORDER BY indexrelid::regclass::text COLLATE "C";
 
 -- Bad record types and field definitions: each rule, its error.
 SELECT q, e.*
@@ -282,14 +282,14 @@ FROM podrec.record_type_alter(1, '{
 		{"field": "Count", "default": null}],
 	"add_fields": [{"name": "Owner", "result_type": "TEXT", "default": "nobody"}]}') AS j,
 	jsonb_array_elements(j -> 'record_fields') AS f;
-SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'podrec.items'::regclass AND indexrelid::regclass::text ~ 'field' ORDER BY 1::text;
+SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'podrec.items'::regclass AND indexrelid::regclass::text ~ 'field' ORDER BY indexrelid::regclass::text COLLATE "C";
 -- Records are written with the new names; the old one still works.
 SELECT doc FROM podrec.records_create(1, '[{"Alert": "Low", "Severity": "Low"}]') AS r;
 -- Dropping a field removes its values from the records, and its index.
 SELECT jsonb_path_query_array(podrec.record_type_alter(1, '{"drop_fields": ["Due", 6]}'), '$.record_fields[*].name');
 SELECT id, doc FROM podrec.items WHERE record_type_id = 1 ORDER BY id;
 SELECT count(*) AS with_due_or_title FROM podrec.items WHERE doc ?| '{Due,Title}';
-SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'podrec.items'::regclass AND indexrelid::regclass::text ~ 'field' ORDER BY 1::text;
+SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'podrec.items'::regclass AND indexrelid::regclass::text ~ 'field' ORDER BY indexrelid::regclass::text COLLATE "C";
 SELECT q, e.*
 FROM (VALUES
 	($$SELECT podrec.record_type_alter(99, '{}')$$),
@@ -314,7 +314,7 @@ SELECT e.* FROM pg_temp.try($$SELECT podrec.record_type_drop(1)$$) AS e;
 SELECT podrec.record_type_drop(1, cascade => true);
 SELECT count(*) AS records, (SELECT count(*) FROM podrec.artifacts) AS artifacts,
 	(SELECT count(*) FROM podrec.record_fields WHERE record_type_id = 1) AS fields FROM podrec.items WHERE record_type_id = 1;
-SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'podrec.items'::regclass AND indexrelid::regclass::text ~ 'field' ORDER BY 1::text;
+SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'podrec.items'::regclass AND indexrelid::regclass::text ~ 'field' ORDER BY indexrelid::regclass::text COLLATE "C";
 SELECT e.* FROM pg_temp.try($$SELECT podrec.record_type_get(1)$$) AS e;
 
 -- ---------------------------------------------------------------------

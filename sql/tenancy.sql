@@ -10,7 +10,7 @@ FROM pg_roles WHERE rolname IN ('podrec_anon', 'podrec_user', 'podrec_app', 'pod
 -- Every table of the extension: row-level security on and forced, and its policies.
 SELECT c.oid::regclass AS tbl, c.relrowsecurity, c.relforcerowsecurity
 FROM pg_class AS c WHERE c.relnamespace = 'podrec'::regnamespace AND c.relkind IN ('r', 'p')
-ORDER BY 1::text;
+ORDER BY c.oid::regclass::text COLLATE "C";
 SELECT tablename, policyname, permissive, roles, cmd, qual, with_check
 FROM pg_policies WHERE schemaname = 'podrec' ORDER BY tablename, policyname;
 -- ...each policy has a comment.
@@ -22,7 +22,7 @@ SELECT c.oid::regclass AS obj,
 	string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type) AS privileges
 FROM pg_class AS c, aclexplode(c.relacl) AS a
 WHERE c.relnamespace = 'podrec'::regnamespace AND c.relkind IN ('r', 'p', 'S') AND a.grantee <> c.relowner
-GROUP BY 1, 2 ORDER BY 1::text, 2;
+GROUP BY 1, 2 ORDER BY c.oid::regclass::text COLLATE "C", 2;
 -- Nothing for the audit to find.
 SELECT * FROM podrec.security_audit();
 
@@ -198,7 +198,7 @@ RESET ROLE;
 -- without the account index, which this tiny table would rather use.) jsonb @> is not
 -- LEAKPROOF: under the policy it is only a filter.
 SELECT p.oid::regprocedure, p.proleakproof FROM pg_proc AS p
-WHERE p.pronamespace = 'podrec'::regnamespace AND p.proname = 'matches' ORDER BY 1::text;
+WHERE p.pronamespace = 'podrec'::regnamespace AND p.proname = 'matches' ORDER BY p.oid::regprocedure::text COLLATE "C";
 BEGIN;
 DROP INDEX podrec.items_account_created_idx;
 SET LOCAL ROLE regress_podrec_a;
