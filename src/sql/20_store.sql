@@ -231,6 +231,7 @@ DECLARE
 	r record;
 	n int4;
 	now_ts timestamptz;				-- the time of the updates
+	sharded bool;					-- is podrec.items partitioned over shards?
 BEGIN
 	IF in_docs IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = '22004',
@@ -322,20 +323,43 @@ BEGIN
 	-- that concurrent batches wait for one another rather than deadlock. An
 	-- item deleted between the insert and the update is inserted again, once.
 	todo := parsed;
+	sharded := podrec.shard_partitioned();
 	FOR attempt IN 1..2 LOOP
-		WITH ins AS (
-			INSERT INTO podrec.items AS i
-				(id, uid, account_id, flow_id, created_at, updated_at, started_at, ended_at, status, test_mode, doc)
-			SELECT p.id, p.uid, p.flow_account, p.flow_id, p.created_at, coalesce(p.updated_at, p.created_at),
-				p.started_at, p.ended_at, in_status, in_test_mode,
-				podrec.ingest_complete(in_docs -> (coalesce(p.pos, 1) - 1), p.shape, p.uid, p.flow_id,
-					p.flow_path, p.created_at, NULL)
-			FROM unnest(todo) WITH ORDINALITY AS p (pos, shape, uid, flow_id, item_account, item_path,
-				created_at, created_given, updated_at, started_at, ended_at, flow_account, flow_path, id, ord)
-			ORDER BY p.ord
-			ON CONFLICT (uid) DO NOTHING
-			RETURNING i.uid)
-		SELECT coalesce(array_agg(ins.uid), '{}') INTO stored FROM ins;
+		IF sharded THEN
+			-- A coordinator (podrec.shard_setup): no unique index spans the
+			-- shards, so the uids are locked here and the stored ones looked up.
+			PERFORM pg_advisory_xact_lock(hashtextextended('podrec.items.uid ' || p.uid, 0))
+			FROM unnest(todo) AS p ORDER BY p.uid;
+			stored := ARRAY(SELECT i.uid FROM podrec.items AS i
+				WHERE i.uid = ANY (ARRAY(SELECT p.uid FROM unnest(todo) AS p)));
+			WITH ins AS (
+				INSERT INTO podrec.items AS i
+					(id, uid, account_id, flow_id, created_at, updated_at, started_at, ended_at, status, test_mode, doc)
+				SELECT p.id, p.uid, p.flow_account, p.flow_id, p.created_at, coalesce(p.updated_at, p.created_at),
+					p.started_at, p.ended_at, in_status, in_test_mode,
+					podrec.ingest_complete(in_docs -> (coalesce(p.pos, 1) - 1), p.shape, p.uid, p.flow_id,
+						p.flow_path, p.created_at, NULL)
+				FROM unnest(todo) WITH ORDINALITY AS p (pos, shape, uid, flow_id, item_account, item_path,
+					created_at, created_given, updated_at, started_at, ended_at, flow_account, flow_path, id, ord)
+				WHERE p.uid <> ALL (stored)
+				ORDER BY p.ord
+				RETURNING i.uid)
+			SELECT coalesce(array_agg(ins.uid), '{}') INTO stored FROM ins;
+		ELSE
+			WITH ins AS (
+				INSERT INTO podrec.items AS i
+					(id, uid, account_id, flow_id, created_at, updated_at, started_at, ended_at, status, test_mode, doc)
+				SELECT p.id, p.uid, p.flow_account, p.flow_id, p.created_at, coalesce(p.updated_at, p.created_at),
+					p.started_at, p.ended_at, in_status, in_test_mode,
+					podrec.ingest_complete(in_docs -> (coalesce(p.pos, 1) - 1), p.shape, p.uid, p.flow_id,
+						p.flow_path, p.created_at, NULL)
+				FROM unnest(todo) WITH ORDINALITY AS p (pos, shape, uid, flow_id, item_account, item_path,
+					created_at, created_given, updated_at, started_at, ended_at, flow_account, flow_path, id, ord)
+				ORDER BY p.ord
+				ON CONFLICT (uid) DO NOTHING
+				RETURNING i.uid)
+			SELECT coalesce(array_agg(ins.uid), '{}') INTO stored FROM ins;
+		END IF;
 		IF cardinality(stored) = cardinality(todo) THEN
 			todo := '{}';
 			EXIT;
