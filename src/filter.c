@@ -22,6 +22,7 @@
 #include "catalog/pg_statistic.h"
 #include "catalog/pg_type.h"
 #include "filter_eval.h"
+#include "shippable.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
@@ -864,8 +865,9 @@ matches_selectivity(SupportRequestSelectivity *req)
 /*
  * matches_support(internal) returns internal
  *
- * Planner support for matches(): derives GIN index conditions and
- * estimates how many rows a filter keeps.
+ * Planner support for matches(): derives GIN index conditions,
+ * estimates how many rows a filter keeps, and drops the call's input
+ * collation, which matches() does not use, so that postgres_fdw ships it.
  */
 Datum
 podrec_matches_support(PG_FUNCTION_ARGS)
@@ -876,5 +878,7 @@ podrec_matches_support(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(matches_index_condition((SupportRequestIndexCondition *) rawreq));
 	if (IsA(rawreq, SupportRequestSelectivity))
 		PG_RETURN_POINTER(matches_selectivity((SupportRequestSelectivity *) rawreq));
+	if (IsA(rawreq, SupportRequestSimplify))
+		PG_RETURN_POINTER(podrec_simplify_collation((SupportRequestSimplify *) rawreq));
 	PG_RETURN_POINTER(NULL);
 }

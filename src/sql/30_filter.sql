@@ -6,7 +6,8 @@
 CREATE FUNCTION podrec.flat_get(item pg_catalog.jsonb, key pg_catalog.text)
 	RETURNS pg_catalog.jsonb
 	AS 'MODULE_PATHNAME', 'podrec_flat_get'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT podrec.shippable_support;
 
 COMMENT ON FUNCTION podrec.flat_get(pg_catalog.jsonb, pg_catalog.text) IS
 	'the value of a flat key in the flat record of an item, found without flattening: records_flatten(item) -> key';
