@@ -343,6 +343,9 @@ BEGIN
 		EXECUTE format('ALTER EXTENSION podrec ADD FOREIGN TABLE %s', r.partition);
 	END LOOP;
 	PERFORM podrec.tenancy_apply('podrec.items');
+	-- Statistics of the partitions (postgres_fdw samples the shards' rows):
+	-- without them the planner keeps ORDER BY and LIMIT on the coordinator.
+	ANALYZE podrec.items;
 
 	FOR r IN SELECT * FROM podrec.shard_list() AS l LOOP
 		shard := r.shard;

@@ -10,7 +10,10 @@ flattening large tables in one query; "records" creates typed records with
 records_create in batches and times records_list pages against hand-written
 SQL that uses the same indexes; "filters" times podrec.matches on a
 GIN-indexed table (a selective equality's first page against flattening every
-row, an unindexable icontains against the same test in jsonpath).  Each suite starts from a fresh
+row, an unindexable icontains against the same test in jsonpath); "shard" loads
+the same items on one node and on a postgres_fdw coordinator with 1, 2, ...
+shards (clusters of its own on the next ports) and times per-flow pages of
+several flows (an mget) and a flatten-heavy export on both.  Each suite starts from a fresh
 throwaway cluster, generates its data in the server (test/bench/sql) and
 merges its results into results/latest.json, from which results/latest.md and
 results/latest.png are written.
@@ -27,6 +30,8 @@ Settings come from the environment (defaults in brackets):
     BENCH_SAMPLE         rows the slow baselines run on, scaled up [10000]
     BENCH_CLIENT_ROWS    most rows the Python client fetches, scaled up [100000]
     BENCH_OPS            only these timed operations (and what they need) [all]
+    BENCH_SHARD_ITEMS    items of the shard suite [200000]
+    BENCH_SHARDS         shard counts of the shard suite [1 2]
     BENCH_INSTALL        1: build and install podrec into PG_CONFIG first [1]
     BENCH_KEEP           1: leave the cluster running at the end [0]
     BENCH_RESULTS        where results go [test/bench/results]
@@ -78,6 +83,8 @@ CLIENT_ROWS = int(os.environ.get("BENCH_CLIENT_ROWS", "100000"))
 ONLY_OPS = os.environ.get("BENCH_OPS", "").split()
 INSTALL = os.environ.get("BENCH_INSTALL", "1") == "1"
 KEEP = os.environ.get("BENCH_KEEP", "0") == "1"
+SHARD_ITEMS = int(os.environ.get("BENCH_SHARD_ITEMS", "200000"))
+SHARD_COUNTS = env_int_list("BENCH_SHARDS", "1 2")
 
 
 def log(msg):
@@ -822,8 +829,214 @@ def report_filters(res, out):
 
 
 
+# ---------------------------------------------------------------------------
+# Shards: one node against a postgres_fdw coordinator with N shards
+# ---------------------------------------------------------------------------
 
-SUITES = {"flatten": suite_flatten, "memory": suite_memory, "records": suite_records, "filters": suite_filters}
+SHARD_FLOWS = 50                    # bench.item: flows Flow0 .. Flow49
+MGET_FLOWS = [f"Flow{f}" for f in (3, 8, 11, 17, 22, 26, 31, 38, 44, 49)]
+MGET_LIMIT = 20
+MGET_FILTER = '{"status": "eq.completed"}'
+
+SHARD_LOAD = """
+SELECT podrec.account_put('bench');
+SELECT podrec.flow_put('Flow' || f, 'bench') FROM generate_series(0, {flows} - 1) AS f;
+INSERT INTO podrec.items (uid, account_id, flow_id, created_at, updated_at, doc)
+SELECT d.doc ->> '_id', 'bench', d.doc ->> 'flow_id', (d.doc ->> 'created_at')::timestamptz,
+    (d.doc ->> 'updated_at')::timestamptz, d.doc
+FROM generate_series(1, {n}) AS g, LATERAL (SELECT bench.item(g) AS doc) AS d;
+"""
+
+# The per-flow pages of an mget, as one statement: through podrec.items (one
+# node, or a coordinator's partitioned parent) ...
+MGET_PARENT = f"""
+SELECT f.flow_id, p.id, p.doc
+FROM unnest(%s::text[]) WITH ORDINALITY AS f (flow_id, ord)
+CROSS JOIN LATERAL (SELECT i.id, i.doc FROM podrec.items AS i
+    WHERE i.flow_id = f.flow_id AND i.doc @? podrec.filter_compile('{MGET_FILTER}'::jsonb)
+    ORDER BY i.created_at DESC, i.id DESC LIMIT {MGET_LIMIT}) AS p
+ORDER BY f.ord, p.id DESC
+"""
+
+# ... and on a coordinator, each flow read from its partition
+# (podrec.shard_partition), so that every page's LIMIT reaches its shard.
+MGET_DIRECT_FN = f"""
+CREATE FUNCTION bench.mget_direct(flows text[]) RETURNS TABLE(flow_id text, id bigint, doc jsonb)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    -- every branch returns the columns of its scan, as they are: the
+    -- partitions are then read by asynchronous foreign scans, all shards at once
+    RETURN QUERY EXECUTE 'SELECT u.flow_id, u.id, u.doc FROM (' || (
+        SELECT string_agg(format('(SELECT i.flow_id, i.created_at, i.id, i.doc FROM %s AS i '
+            'WHERE i.flow_id = %L AND i.doc @? podrec.filter_compile(%L::jsonb) '
+            'ORDER BY i.created_at DESC, i.id DESC LIMIT {MGET_LIMIT})',
+            coalesce(podrec.shard_partition(f), 'podrec.items'::regclass), f, '{MGET_FILTER}'), ' UNION ALL ')
+        FROM unnest(flows) AS x (f)) || ') AS u ORDER BY array_position($1, u.flow_id), u.id DESC' USING flows;
+END
+$$;
+"""
+MGET_DIRECT = "SELECT flow_id, id, doc FROM bench.mget_direct(%s::text[])"
+
+# A flatten-heavy export: every item flattened, counted per flow.  On a coordinator with enable_partitionwise_aggregate
+# each shard runs it on its own items, all shards at once (async).
+EXPORT = ("SELECT flow_id, count(podrec.records_flatten(doc)) "
+          "FROM podrec.items GROUP BY flow_id ORDER BY flow_id")
+
+MGET_GOAL = 2.0
+EXPORT_SCALE_GOAL = 1.5     # export time on 1 shard / on 2 shards, at least
+
+
+def timed_rows(conn, query, args=None, runs=None):
+    """Best and median of runs of query; its rows."""
+    times = []
+    rows = None
+    for _ in range(runs or REPEAT):
+        t0 = time.perf_counter()
+        with conn.cursor() as cur:
+            cur.execute(query, args)
+            rows = cur.fetchall()
+        times.append(time.perf_counter() - t0)
+    return min(times), statistics.median(times), rows
+
+
+def shard_measure(conn, direct):
+    """The timings of one server (single node or coordinator)."""
+    res = {}
+    runs = max(REPEAT, 20)
+    for name, query in (("mget", MGET_PARENT),) + ((("mget_direct", MGET_DIRECT),) if direct else ()):
+        timed_rows(conn, query, (MGET_FLOWS,), runs=2)          # warm the caches and connections
+        best, median, rows = timed_rows(conn, query, (MGET_FLOWS,), runs=runs)
+        res[name] = {"best": best, "median": median, "runs": runs, "rows": rows}
+    timed_rows(conn, EXPORT, runs=1)
+    best, median, rows = timed_rows(conn, EXPORT)
+    res["export"] = {"best": best, "median": median, "runs": REPEAT, "rows": rows}
+    return res
+
+
+def suite_shard(cluster):
+    conn = cluster.connect()
+    log(f"one node: loading {SHARD_ITEMS:,} items in {SHARD_FLOWS} flows")
+    with conn.cursor() as cur:
+        cur.execute(SHARD_LOAD.format(flows=SHARD_FLOWS, n=SHARD_ITEMS))
+        cur.execute("VACUUM ANALYZE podrec.items")
+        cur.execute(MGET_DIRECT_FN)
+    single = shard_measure(conn, True)
+    conn.close()
+    log(f"one node: mget {single['mget']['best'] * 1000:.2f} ms, export {single['export']['best']:.2f} s")
+    result = {"items": SHARD_ITEMS, "flows": SHARD_FLOWS, "mget_flows": len(MGET_FLOWS), "mget_limit": MGET_LIMIT,
+              "mget_rows": len(single["mget"]["rows"]),
+              "single": {k: {kk: vv for kk, vv in v.items() if kk != "rows"} for k, v in single.items()},
+              "shards": []}
+    for n in SHARD_COUNTS:
+        shards = [Cluster(f"{CLUSTER}-shard{i}", PORT + 1 + i) for i in range(n)]
+        coord = Cluster(f"{CLUSTER}-coord", PORT + 1 + max(SHARD_COUNTS))
+        try:
+            spec = []
+            for i, sc in enumerate(shards):
+                sc.create()
+                c = sc.connect()
+                with c.cursor() as cur:
+                    cur.execute("CREATE EXTENSION podrec")
+                    cur.execute("SELECT podrec.shard_prepare()")
+                c.close()
+                spec.append({"name": f"s{i}", "host": sc.dir, "port": sc.port, "dbname": "postgres",
+                             "user": "postgres", "password_required": False,
+                             "server_options": {"batch_size": "1000"}})
+            coord.create()
+            c = coord.connect()
+            with c.cursor() as cur:
+                cur.execute("CREATE EXTENSION podrec")
+                cur.execute("CREATE EXTENSION postgres_fdw")
+            sql_file(c, os.path.join(HERE, "sql", "generate.sql"))
+            with c.cursor() as cur:
+                cur.execute(SHARD_LOAD.format(flows=SHARD_FLOWS, n=SHARD_ITEMS))
+                t0 = time.perf_counter()
+                cur.execute("SELECT count(*) FROM podrec.shard_setup(%s)", (json.dumps(spec),))
+                setup_s = time.perf_counter() - t0
+                cur.execute(MGET_DIRECT_FN)
+            for sc in shards:
+                s = sc.connect()
+                with s.cursor() as cur:
+                    cur.execute("VACUUM ANALYZE podrec.items")
+                s.close()
+            with c.cursor() as cur:
+                cur.execute("ANALYZE podrec.items")
+                cur.execute("SET enable_partitionwise_aggregate = on")
+                cur.execute("EXPLAIN (VERBOSE, COSTS OFF) " + EXPORT)
+                export_plan = "\n".join(r[0] for r in cur.fetchall())
+            log(f"{n} shards: {SHARD_ITEMS:,} items moved in {setup_s:.1f} s")
+            m = shard_measure(c, True)
+            c.close()
+            for name in ("mget", "mget_direct", "export"):
+                if m[name]["rows"] != single[name if name != "mget_direct" else "mget"]["rows"]:
+                    sys.exit(f"bench: {name} on {n} shards differs from one node")
+            log(f"{n} shards: mget {m['mget']['best'] * 1000:.2f} ms through podrec.items, "
+                f"{m['mget_direct']['best'] * 1000:.2f} ms by partition; export {m['export']['best']:.2f} s")
+            entry = {"shards": n, "setup_s": setup_s, "export_plan": export_plan,
+                     "export_on_shards": "Aggregate on" in export_plan}
+            entry.update({k: {kk: vv for kk, vv in v.items() if kk != "rows"} for k, v in m.items()})
+            result["shards"].append(entry)
+        finally:
+            coord.destroy()
+            for sc in shards:
+                sc.destroy()
+    return result
+
+
+def shard_targets(res):
+    rows = []
+    one = res["single"]
+    for e in res["shards"]:
+        ratio = e["mget_direct"]["best"] / one["mget"]["best"]
+        rows.append((f"an mget of {res['mget_flows']} flows on {e['shards']} shard(s), each flow read from its "
+                     f"partition, costs at most {MGET_GOAL:g}x the mget on one node",
+                     f"<= {MGET_GOAL:g}x", f"{ratio:.2f}x", "PASS" if ratio <= MGET_GOAL else "FAIL"))
+    by_n = {e["shards"]: e for e in res["shards"]}
+    if 1 in by_n:
+        for n, e in sorted(by_n.items()):
+            if n == 1:
+                continue
+            speedup = by_n[1]["export"]["best"] / e["export"]["best"]
+            goal = EXPORT_SCALE_GOAL * min(n, os.cpu_count() or n) / 2
+            rows.append((f"the flatten-heavy export on {n} shards is at least {goal:g}x as fast as on 1 shard "
+                         f"(the machine has {os.cpu_count()} cores)",
+                         f">= {goal:g}x", f"{speedup:.2f}x", "PASS" if speedup >= goal else "FAIL"))
+    return rows
+
+
+def report_shard(res, out):
+    one = res["single"]
+    out.append("## Shards\n")
+    out.append(f"Run {res['date']}. {res['items']:,} generated items in {res['flows']} flows, on one node and on a "
+               f"coordinator whose `podrec.items` is partitioned over N postgres_fdw shards (`podrec.shard_setup`; "
+               f"every server a local cluster of this machine, connected over Unix sockets). "
+               f"*mget*: the newest {res['mget_limit']} items of each of {res['mget_flows']} flows that match "
+               f"`{MGET_FILTER}` (`doc @? podrec.filter_compile(...)`; {res['mget_rows']} rows with their documents), one statement; through "
+               f"`podrec.items`, or (coordinator) each flow read from its partition (`podrec.shard_partition`) so that "
+               f"the LIMIT reaches the shard. *export*: every item flattened (`count(podrec.records_flatten(doc))` "
+               f"per flow) (`enable_partitionwise_aggregate` on the coordinator: each shard does its part, "
+               f"all at once). Best of {max(res['repeat'], 20)} runs for the mget, {res['repeat']} for the export; "
+               f"every answer was checked equal to one node's.\n")
+    out.append("| servers | mget through podrec.items (ms) | mget by partition (ms) | export (s) | export flattens on | setup (s) |")
+    out.append("| --- | ---: | ---: | ---: | --- | ---: |")
+    out.append(f"| one node | {one['mget']['best'] * 1000:.2f} | — | {one['export']['best']:.2f} | the node | — |")
+    for e in res["shards"]:
+        out.append(f"| coordinator + {e['shards']} shard(s) | {e['mget']['best'] * 1000:.2f} | "
+                   f"{e['mget_direct']['best'] * 1000:.2f} | {e['export']['best']:.2f} | "
+                   f"{'the shards' if e.get('export_on_shards') else 'the coordinator'} | {e['setup_s']:.1f} |")
+    out.append("")
+    out.append("| target | goal | measured | result |")
+    out.append("| --- | --- | --- | --- |")
+    for r in shard_targets(res):
+        out.append("| " + " | ".join(r) + " |")
+    out.append("")
+    if res["shards"]:
+        out.append(f"Plan of the export on {res['shards'][-1]['shards']} shard(s):\n")
+        out.append("```\n" + res["shards"][-1]["export_plan"] + "\n```\n")
+
+
+SUITES = {"flatten": suite_flatten, "memory": suite_memory, "records": suite_records, "filters": suite_filters,
+          "shard": suite_shard}
 
 
 # ---------------------------------------------------------------------------
@@ -1024,6 +1237,8 @@ def write_report(results):
         report_records(results["records"], out)
     if "filters" in results:
         report_filters(results["filters"], out)
+    if "shard" in results:
+        report_shard(results["shard"], out)
     with open(os.path.join(RESULTS, "latest.md"), "w") as f:
         f.write("\n".join(out))
     plot(results)
@@ -1081,6 +1296,8 @@ def main(argv):
     if "records" in results:
         verdicts += records_targets(results["records"])
     verdicts += [r for s in results.get("filters", {}).get("sizes", []) for r in filter_target_rows(s)]
+    if "shard" in results:
+        verdicts += shard_targets(results["shard"])
     for text, goal, measured, verdict in verdicts:
         log(f"{verdict}: {text}: {measured} (goal {goal})")
     log(f"targets: {sum(v[3] == 'PASS' for v in verdicts)} passed, "
