@@ -158,6 +158,14 @@ like($err, qr/shard "x" needs a user/, 'a shard without a user is refused');
 ($ret, $out, $err) = $coord->psql('postgres',
 	sprintf(q{SELECT podrec.shard_setup('[{"name": "x", "host": "%s", "port": 55659, "dbname": "postgres", "user": "nobody"}]')}, $coord->host));
 like($err, qr/shard "x" cannot serve podrec.items/, 'an unreachable shard is refused');
+$node{shard_a}->safe_psql('postgres', 'CREATE DATABASE unprepared');
+$node{shard_a}->safe_psql('unprepared', 'CREATE EXTENSION podrec');
+($ret, $out, $err) = $coord->psql('postgres',
+	sprintf(q{SELECT podrec.shard_setup('[{"name": "x", "host": "%s", "port": %d, "dbname": "unprepared", "user": "%s", "password_required": false}]')},
+		$node{shard_a}->host, $node{shard_a}->port, scalar getpwuid($<)));
+like($err, qr/the items of this server cannot move to the shards.*items_flow_account_fkey.*HINT:  Run SELECT podrec.shard_prepare\(\);/s,
+	'a shard without shard_prepare is refused, and the hint says what to do');
+is($node{shard_a}->safe_psql('unprepared', 'SELECT count(*) FROM podrec.items'), '0', 'and it holds no items');
 is($coord->safe_psql('postgres', 'SELECT count(*) FROM podrec.items'), $total, 'a refused setup leaves the items where they were');
 
 my $t0 = time;
@@ -229,6 +237,15 @@ like($err, qr/cannot move to flow "flow_4"/, 'an item still cannot move to anoth
 ($ret, $out, $err) = $coord->psql('postgres', q{SELECT podrec.item_put('flow_404', '{"n": 1}')});
 like($err, qr/flow "flow_404" does not exist/, 'flows are still checked');
 is($coord->safe_psql('postgres', q{SET ROLE app; SELECT count(*) FROM podrec.items WHERE uid LIKE 'ffff%'}), '2', 'the tenant of flow_3 sees its new items');
+is( $coord->safe_psql('postgres', q{SET ROLE app; SELECT count(*) FROM podrec.items_put('[{"_id": "ffffffffffffffffffff0004", "n": 6004}, {"_id": "ffffffffffffffffffff0005", "n": 6005}]', 'flow_5')}),
+	'2', 'a tenant stores items through the coordinator');
+($ret, $out, $err) = $coord->psql('postgres', q{SET ROLE app; SELECT podrec.item_put('flow_5', '{"_id": "ffffffffffffffffffff0001", "n": 1}')});
+like($err, qr/cannot move to flow "flow_5"/, 'a tenant cannot move its item to another of its flows');
+($ret, $out, $err) = $coord->psql('postgres', q{SET ROLE app; SELECT podrec.item_put('flow_2', '{"n": 1}')});
+like($err, qr/flow "flow_2" does not exist/, "a tenant cannot store items in another account's flow");
+is( $coord->safe_psql('postgres', q{SET ROLE app; SELECT string_agg(uid || '=' || (doc ->> 'n'), ',' ORDER BY uid) FROM podrec.items WHERE uid LIKE 'ffff%'}),
+	'ffffffffffffffffffff0001=5001,ffffffffffffffffffff0002=5002,ffffffffffffffffffff0004=6004,ffffffffffffffffffff0005=6005',
+	"the tenant sees its items, as stored");
 $coord->safe_psql('postgres', q{DELETE FROM podrec.items WHERE uid LIKE 'ffff%'});
 is($coord->safe_psql('postgres', q{SELECT count(*) FROM podrec.items}), $total, 'deleted through the coordinator');
 
