@@ -388,20 +388,24 @@ AS $$
 			AND e.doc ->> 'category' = 'workflowReportingEvent'
 		GROUP BY 1, 2
 	), affected AS (
-		-- visitors who reached every one, and since when
-		SELECT r.visitor, max(r.at) AS since
-		FROM reached AS r
-		GROUP BY r.visitor
-		HAVING count(*) = (SELECT count(*) FROM st)
+		-- visitors who reached every one, and since when (epoch seconds),
+		-- as one object looked up by visitor: no join to misestimate
+		SELECT coalesce(jsonb_object_agg(a.visitor, a.since), '{}') AS since
+		FROM (SELECT r.visitor, extract(epoch FROM max(r.at)) AS since
+			FROM reached AS r
+			WHERE r.visitor IS NOT NULL
+			GROUP BY r.visitor
+			HAVING count(*) = (SELECT count(*) FROM st)) AS a
 	)
-	SELECT g.id, g.uid, g.created_at, g.doc, a.since IS NOT NULL
-	FROM podrec.items AS g
-	LEFT JOIN affected AS a ON a.visitor = g.doc ->> 'visitor_id' AND a.since <= g.created_at
-	WHERE g.flow_id = source_data_events.flow_id
-		AND g.created_at >= source_data_events.start_at
-		AND g.created_at < source_data_events.end_at
-		AND podrec.matches(g.doc, source_data_events.filter)
-		AND (source_data_events.total OR a.since IS NOT NULL)
+	SELECT g.id, g.uid, g.created_at, g.doc, g.affected
+	FROM (SELECT g.id, g.uid, g.created_at, g.doc,
+			coalesce((a.since -> (g.doc ->> 'visitor_id'))::numeric <= extract(epoch FROM g.created_at), false) AS affected
+		FROM podrec.items AS g, affected AS a
+		WHERE g.flow_id = source_data_events.flow_id
+			AND g.created_at >= source_data_events.start_at
+			AND g.created_at < source_data_events.end_at
+			AND podrec.matches(g.doc, source_data_events.filter)) AS g
+	WHERE source_data_events.total OR g.affected
 	ORDER BY g.created_at, g.id
 	LIMIT source_data_events.lim
 $$;
@@ -413,38 +417,36 @@ CREATE FUNCTION podrec.source_data_row(created_at pg_catalog.timestamptz, uid pg
 	doc pg_catalog.jsonb, affected pg_catalog.bool, organization_id pg_catalog.text,
 	workflow_id pg_catalog.text, basic pg_catalog.bool)
 	RETURNS pg_catalog.jsonb
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT CASE WHEN NOT basic THEN jsonb_build_object(
+	LANGUAGE sql STABLE PARALLEL SAFE
+	-- a standard body: bound now, and inlined into the query that renders
+	RETURN CASE WHEN NOT basic THEN pg_catalog.jsonb_build_object(
 			'event_id', uid,
-			'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+			'created_at', pg_catalog.to_char(pg_catalog.timezone('UTC', created_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
 			'organization_id', organization_id,
 			'workflow_id', workflow_id,
-			'label', doc -> 'label',
-			'action', doc -> 'action',
-			'value', doc -> 'value',
-			'visitor_id', doc -> 'visitor_id',
-			'session_id', doc -> 'session_id',
-			'device_type', doc -> 'device_type',
-			'browser_name', doc -> 'browser_name',
-			'os_name', doc -> 'os_name',
-			'geo_country', doc -> 'geo_country',
-			'geo_city', doc -> 'geo_city',
+			'label', doc OPERATOR(pg_catalog.->) 'label',
+			'action', doc OPERATOR(pg_catalog.->) 'action',
+			'value', doc OPERATOR(pg_catalog.->) 'value',
+			'visitor_id', doc OPERATOR(pg_catalog.->) 'visitor_id',
+			'session_id', doc OPERATOR(pg_catalog.->) 'session_id',
+			'device_type', doc OPERATOR(pg_catalog.->) 'device_type',
+			'browser_name', doc OPERATOR(pg_catalog.->) 'browser_name',
+			'os_name', doc OPERATOR(pg_catalog.->) 'os_name',
+			'geo_country', doc OPERATOR(pg_catalog.->) 'geo_country',
+			'geo_city', doc OPERATOR(pg_catalog.->) 'geo_city',
 			'affected', affected)
-		ELSE jsonb_build_object(
-			'Time', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
-			'Goal', doc -> 'action',
-			'Value', doc -> 'value',
-			'Visitor', doc -> 'visitor_id',
-			'Device', to_jsonb(initcap(doc ->> 'device_type')),
-			'Browser', doc -> 'browser_name',
-			'Operating system', doc -> 'os_name',
-			'Country', doc -> 'geo_country',
-			'City', doc -> 'geo_city',
-			'Affected by the workflow', to_jsonb(CASE WHEN affected THEN 'Yes' ELSE 'No' END))
-		END
-$$;
+		ELSE pg_catalog.jsonb_build_object(
+			'Time', pg_catalog.to_char(pg_catalog.timezone('UTC', created_at), 'YYYY-MM-DD HH24:MI:SS'),
+			'Goal', doc OPERATOR(pg_catalog.->) 'action',
+			'Value', doc OPERATOR(pg_catalog.->) 'value',
+			'Visitor', doc OPERATOR(pg_catalog.->) 'visitor_id',
+			'Device', pg_catalog.to_jsonb(pg_catalog.initcap(doc OPERATOR(pg_catalog.->>) 'device_type')),
+			'Browser', doc OPERATOR(pg_catalog.->) 'browser_name',
+			'Operating system', doc OPERATOR(pg_catalog.->) 'os_name',
+			'Country', doc OPERATOR(pg_catalog.->) 'geo_country',
+			'City', doc OPERATOR(pg_catalog.->) 'geo_city',
+			'Affected by the workflow', pg_catalog.to_jsonb(CASE WHEN affected THEN 'Yes' ELSE 'No' END))
+		END;
 
 COMMENT ON FUNCTION podrec.source_data_row(pg_catalog.timestamptz, pg_catalog.text, pg_catalog.jsonb, pg_catalog.bool, pg_catalog.text, pg_catalog.text, pg_catalog.bool) IS
 	'internal: one data element of a source_data response: the raw columns (times in ISO 8601 UTC with microseconds), or the basic ones (time as YYYY-MM-DD HH:MM:SS UTC, device capitalized, affected as Yes or No); a property the event lacks is null';
@@ -462,10 +464,12 @@ DECLARE
 	data jsonb;
 BEGIN
 	SELECT * INTO p FROM podrec.source_data_params(source_data.payload);
+	-- source_data_events returns the events in order
 	SELECT coalesce(jsonb_agg(podrec.source_data_row(e.created_at, e.uid, e.doc, e.affected, acct, flow, p.basic)
-		ORDER BY e.created_at, e.id), '[]')
+		ORDER BY e.ord), '[]')
 	INTO data
-	FROM podrec.source_data_events(flow, p.filter, p.steps, p.start_at, p.end_at, p.total, p.lim) AS e;
+	FROM podrec.source_data_events(flow, p.filter, p.steps, p.start_at, p.end_at, p.total, p.lim)
+		WITH ORDINALITY AS e (id, uid, created_at, doc, affected, ord);
 	RETURN jsonb_build_object('fields', podrec.source_data_fields(p.basic), 'data', data);
 END
 $$;
