@@ -363,55 +363,103 @@ COMMENT ON FUNCTION podrec.source_data_params(pg_catalog.jsonb) IS
 -- The events
 -- ---------------------------------------------------------------------
 
+CREATE FUNCTION podrec.source_data_affected(flow_id pg_catalog.text, visitors pg_catalog.jsonb,
+	steps pg_catalog.jsonb, end_at pg_catalog.timestamptz)
+	RETURNS pg_catalog.jsonb
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	f jsonb := '{"category": {"operator": "", "value": "workflowReportingEvent"}}';
+	since jsonb;
+BEGIN
+	IF coalesce(jsonb_array_length(visitors), 0) = 0 THEN
+		RETURN '{}';
+	END IF;
+	-- The step events of these visitors (and of the steps' actions), found
+	-- by the GIN index on items.doc or by the workflow's time index: the
+	-- filter is a literal, so that the planner weighs its values.  Beyond
+	-- 100 visitors the index would not narrow much and a long list costs
+	-- every row: they are checked in a hashed array instead.
+	IF jsonb_array_length(visitors) <= 100 THEN
+		f := f || jsonb_build_object('visitor_id', jsonb_build_object('operator', 'in', 'value', visitors));
+	END IF;
+	IF jsonb_array_length(steps) > 0 THEN
+		f := f || jsonb_build_object('action', jsonb_build_object('operator', 'in', 'value',
+			(SELECT jsonb_agg(DISTINCT a.value) FROM jsonb_array_elements(steps) AS s,
+				jsonb_array_elements(s.value -> 'actions') AS a)));
+	END IF;
+	EXECUTE format($q$
+		WITH st AS (
+			-- the constrained steps; none: any step event affects its visitor
+			SELECT (s ->> 'step')::int4 AS step, ARRAY(SELECT jsonb_array_elements_text(s -> 'actions')) AS actions
+			FROM jsonb_array_elements($1) AS s
+			UNION ALL
+			SELECT NULL, NULL WHERE jsonb_array_length($1) = 0
+		), reached AS (
+			-- when each visitor first reached each constrained step
+			SELECT e.doc ->> 'visitor_id' AS visitor, st.step, min(e.created_at) AS at
+			FROM podrec.items AS e
+			JOIN st ON st.step IS NULL
+				OR (e.doc -> 'dim5' = to_jsonb(st.step) AND e.doc ->> 'action' = ANY (st.actions))
+			WHERE e.flow_id = $2 AND e.created_at < $3 AND podrec.matches(e.doc, %L::jsonb)
+				AND e.doc ->> 'visitor_id' = ANY ($4)
+			GROUP BY 1, 2
+		)
+		-- visitors who reached every one, and since when (epoch seconds)
+		SELECT coalesce(jsonb_object_agg(a.visitor, a.since), '{}')
+		FROM (SELECT r.visitor, extract(epoch FROM max(r.at)) AS since
+			FROM reached AS r
+			GROUP BY r.visitor
+			HAVING count(*) = (SELECT count(*) FROM st)) AS a
+		$q$, f)
+	INTO since
+	USING steps, flow_id, end_at, ARRAY(SELECT jsonb_array_elements_text(visitors));
+	RETURN since;
+END
+$$;
+
+COMMENT ON FUNCTION podrec.source_data_affected(pg_catalog.text, pg_catalog.jsonb, pg_catalog.jsonb, pg_catalog.timestamptz) IS
+	'internal: of the visitors given (a JSON array of visitor ids), those the workflow affected before end_at, as {visitor: since, in epoch seconds}: the time each had reached every constrained step ([{"step", "actions"}]; none: any step event)';
+
 CREATE FUNCTION podrec.source_data_events(flow_id pg_catalog.text, filter pg_catalog.jsonb,
 	steps pg_catalog.jsonb, start_at pg_catalog.timestamptz, end_at pg_catalog.timestamptz,
 	total pg_catalog.bool, lim pg_catalog.int8)
 	RETURNS TABLE(id pg_catalog.int8, uid pg_catalog.text, created_at pg_catalog.timestamptz,
 		doc pg_catalog.jsonb, affected pg_catalog.bool)
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	-- The constrained steps; none: any step event affects its visitor.
-	WITH st AS (
-		SELECT (s ->> 'step')::int4 AS step, ARRAY(SELECT jsonb_array_elements_text(s -> 'actions')) AS actions
-		FROM jsonb_array_elements(source_data_events.steps) AS s
-		UNION ALL
-		SELECT NULL, NULL WHERE jsonb_array_length(source_data_events.steps) = 0
-	), reached AS (
-		-- when each visitor first reached each constrained step
-		SELECT e.doc ->> 'visitor_id' AS visitor, st.step, min(e.created_at) AS at
-		FROM podrec.items AS e
-		JOIN st ON st.step IS NULL
-			OR (e.doc -> 'dim5' = to_jsonb(st.step) AND e.doc ->> 'action' = ANY (st.actions))
-		WHERE e.flow_id = source_data_events.flow_id
-			AND e.created_at < source_data_events.end_at
-			AND e.doc ->> 'category' = 'workflowReportingEvent'
-		GROUP BY 1, 2
-	), affected AS (
-		-- visitors who reached every one, and since when (epoch seconds),
-		-- as one object looked up by visitor: no join to misestimate
-		SELECT coalesce(jsonb_object_agg(a.visitor, a.since), '{}') AS since
-		FROM (SELECT r.visitor, extract(epoch FROM max(r.at)) AS since
-			FROM reached AS r
-			WHERE r.visitor IS NOT NULL
-			GROUP BY r.visitor
-			HAVING count(*) = (SELECT count(*) FROM st)) AS a
-	)
-	SELECT g.id, g.uid, g.created_at, g.doc, g.affected
-	FROM (SELECT g.id, g.uid, g.created_at, g.doc,
-			coalesce((a.since -> (g.doc ->> 'visitor_id'))::numeric <= extract(epoch FROM g.created_at), false) AS affected
-		FROM podrec.items AS g, affected AS a
-		WHERE g.flow_id = source_data_events.flow_id
-			AND g.created_at >= source_data_events.start_at
-			AND g.created_at < source_data_events.end_at
-			AND podrec.matches(g.doc, source_data_events.filter)) AS g
-	WHERE source_data_events.total OR g.affected
-	ORDER BY g.created_at, g.id
-	LIMIT source_data_events.lim
+DECLARE
+	-- the goal triggers: the filter is a literal, so that the planner weighs
+	-- its values between the GIN index on items.doc and the time index
+	goals text := format($q$
+		FROM podrec.items AS g
+		WHERE g.flow_id = $1 AND g.created_at >= $2 AND g.created_at < $3
+			AND podrec.matches(g.doc, %L::jsonb)$q$, filter);
+	visitors jsonb;
+	since jsonb;
+BEGIN
+	-- 1. Their visitors, and when the workflow affected them.
+	EXECUTE $q$SELECT jsonb_agg(DISTINCT g.doc -> 'visitor_id') $q$ || goals
+		|| $q$ AND jsonb_typeof(g.doc -> 'visitor_id') = 'string'$q$
+	INTO visitors
+	USING flow_id, start_at, end_at;
+	since := podrec.source_data_affected(flow_id, visitors, steps, end_at);
+	-- 2. The goal triggers in order, affected or all, limited.
+	RETURN QUERY EXECUTE $q$SELECT g.id, g.uid, g.created_at, g.doc, g.affected FROM (
+		SELECT g.id, g.uid, g.created_at, g.doc,
+			coalesce(($4 -> (g.doc ->> 'visitor_id'))::numeric <= extract(epoch FROM g.created_at), false) AS affected $q$
+		|| goals || $q$) AS g
+		WHERE $5 OR g.affected
+		ORDER BY g.created_at, g.id
+		LIMIT $6$q$
+	USING flow_id, start_at, end_at, since, total, lim;
+END
 $$;
 
 COMMENT ON FUNCTION podrec.source_data_events(pg_catalog.text, pg_catalog.jsonb, pg_catalog.jsonb, pg_catalog.timestamptz, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.int8) IS
-	'internal: the goal trigger events of a workflow in [start_at, end_at) that match the filter (served by the GIN index on items.doc), in time order, limited; affected: the visitor had reached every constrained step (any step when none is) by the time of the goal; total = false keeps affected events only';
+	'internal: the goal trigger events of a workflow in [start_at, end_at) that match the filter (served by the GIN index on items.doc), in time order, limited; affected: the visitor had reached every constrained step (any step when none is) by the time of the goal, looked up in source_data_affected for the visitors of these events only; total = false keeps affected events only';
 
 CREATE FUNCTION podrec.source_data_row(created_at pg_catalog.timestamptz, uid pg_catalog.text,
 	doc pg_catalog.jsonb, affected pg_catalog.bool, organization_id pg_catalog.text,
