@@ -829,9 +829,9 @@ BEGIN
    "computed": "$codes[*] ? (@.from <= $.field_18 && $.field_18 < @.to).status",
    "vars": {"codes": [{"from": 100, "to": 400, "status": "success"}, {"from": 400, "to": 600, "status": "error"}]}},
   {"name": "field_22", "result_type": "ARRAY", "description": "field_1 when it is an array, for types a to d",
-   "computed": "$ ? (@.field_1.type() == \"array\" && (@.field_3 == \"type_a\" || @.field_3 == \"type_b\" || @.field_3 == \"type_c\" || @.field_3 == \"type_d\")).field_1"},
+   "computed": "strict $.field_1 ? (@.type() == \"array\" && ($.field_3 == \"type_a\" || $.field_3 == \"type_b\" || $.field_3 == \"type_c\" || $.field_3 == \"type_d\"))"},
   {"name": "field_23", "result_type": "OBJECT", "description": "field_2 when it is an object, for types a to d",
-   "computed": "$ ? (@.field_2.type() == \"object\" && (@.field_3 == \"type_a\" || @.field_3 == \"type_b\" || @.field_3 == \"type_c\" || @.field_3 == \"type_d\")).field_2"}
+   "computed": "strict $.field_2 ? (@.type() == \"object\" && ($.field_3 == \"type_a\" || $.field_3 == \"type_b\" || $.field_3 == \"type_c\" || $.field_3 == \"type_d\"))"}
  ],
  "api": {
   "id_prefix": "record_",
@@ -915,9 +915,9 @@ BEGIN
    "computed": "$codes[*] ? (@.from <= $.status_code && $.status_code < @.to).status",
    "vars": {"codes": [{"from": 100, "to": 400, "status": "success"}, {"from": 400, "to": 600, "status": "error"}]}},
   {"name": "prompt_messages", "result_type": "ARRAY", "description": "input when it is an array of messages",
-   "computed": "$ ? (@.input.type() == \"array\" && (@.log_type == \"chat\" || @.log_type == \"completion\" || @.log_type == \"text\" || @.log_type == \"response\")).input"},
+   "computed": "strict $.input ? (@.type() == \"array\" && ($.log_type == \"chat\" || $.log_type == \"completion\" || $.log_type == \"text\" || $.log_type == \"response\"))"},
   {"name": "completion_message", "result_type": "OBJECT", "description": "output when it is a message object",
-   "computed": "$ ? (@.output.type() == \"object\" && (@.log_type == \"chat\" || @.log_type == \"completion\" || @.log_type == \"text\" || @.log_type == \"response\")).output"}
+   "computed": "strict $.output ? (@.type() == \"object\" && ($.log_type == \"chat\" || $.log_type == \"completion\" || $.log_type == \"text\" || $.log_type == \"response\"))"}
  ],
  "api": {
   "id_prefix": "log_",
