@@ -163,6 +163,10 @@ SELECT unique_id, attempts, error FROM podrec.record_inbox ORDER BY id;
 SELECT podrec.record_inbox_process();
 -- A create of a unique_id that has its record returns the record, not a new inbox row.
 SELECT pg_temp.shape(podrec.record_create('{"unique_id": "later-1", "field_1": "[1]", "field_21": {"option_a": false}}', 'seed004'));
+-- The acknowledgement speaks the type's names: request logs say organization_id.
+SELECT pg_temp.shape(podrec.record_create('{"unique_id": "log_later", "input": "[]", "keywordsai_api_controls": {"block": false}}', 'request_logs'));
+SELECT podrec.record_inbox_process();
+SELECT podrec.record_fetch('log_later', 'request_logs') -> 'status' AS status;
 SELECT e.* FROM pg_temp.try($$SELECT podrec.record_fetch('nope', 'seed004')$$) AS e;
 SELECT e.* FROM pg_temp.try($$SELECT podrec.record_inbox_process(0)$$) AS e;
 

@@ -168,6 +168,23 @@ $$;
 COMMENT ON FUNCTION podrec.record_query_entries(pg_catalog.jsonb) IS
 	'internal: the entries of every response group of a record type''s API, in order';
 
+CREATE FUNCTION podrec.record_stub_sql(entries pg_catalog.jsonb)
+	RETURNS pg_catalog.text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT format('pg_catalog.jsonb_build_object(%s)', coalesce(string_agg(format('%L, %s', e ->> 'key', CASE
+			WHEN e ->> 'key' = 'status' THEN 'CASE WHEN b.error IS NULL THEN ''initializing'' ELSE ''error'' END'
+			WHEN e ->> 'from' = 'unique_id' THEN 'pg_catalog.to_jsonb(b.unique_id)'
+			WHEN e ->> 'from' = 'account_id' THEN 'pg_catalog.to_jsonb(b.account_id)'
+			ELSE 'b.payload OPERATOR(pg_catalog.->) ''timestamp''' END), ', ' ORDER BY o), ''))
+	FROM jsonb_array_elements(entries) WITH ORDINALITY AS x (e, o)
+	WHERE e ->> 'key' = 'status' OR e ? 'from'
+$$;
+
+COMMENT ON FUNCTION podrec.record_stub_sql(pg_catalog.jsonb) IS
+	'internal: the SQL expression (over podrec.record_inbox AS b) of the response to a create that waits in the inbox: the entries of columns (ids, account, timestamp) and status "initializing" ("error" once processing failed)';
+
 -- ---------------------------------------------------------------------
 -- API settings
 -- ---------------------------------------------------------------------
@@ -348,11 +365,12 @@ COMMENT ON FUNCTION podrec.record_api_type(pg_catalog.text) IS
 -- ---------------------------------------------------------------------
 
 -- Writes the records of a batch (records waiting for their record, the
--- others into the inbox) and returns [{"u": unique_id, "b": waits}] in
--- batch order.
+-- others into the inbox); responses: in batch order, response_sql over each
+-- record made now, the unique_id (a JSON string) for the others, which
+-- pending counts.
 CREATE FUNCTION podrec.record_write(rt podrec.record_types, records pg_catalog.jsonb, single pg_catalog.bool,
-	force_block pg_catalog.bool)
-	RETURNS pg_catalog.jsonb
+	force_block pg_catalog.bool, response_sql pg_catalog.text DEFAULT NULL,
+	OUT responses pg_catalog.jsonb, OUT pending pg_catalog.int4)
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -366,7 +384,6 @@ DECLARE
 	block_sql text;
 	rules_sql text;
 	q text;
-	out jsonb;
 BEGIN
 	INSERT INTO podrec.flows (id, account_id, name) VALUES (flow, rt.account_id, 'Records API')
 	ON CONFLICT DO NOTHING;
@@ -421,7 +438,7 @@ BEGIN
 		a AS MATERIALIZED (
 			SELECT e.ord, e.unique_id, e.ts, pg_catalog.nextval('podrec.items_id_seq'::pg_catalog.regclass) AS id,
 				y.doc, y.artifacts, y.created_at, %4$s AS rule
-			FROM e, LATERAL podrec.record_assemble($2, e.v OPERATOR(pg_catalog.-) 'unique_id' OPERATOR(pg_catalog.-) 'timestamp',
+			FROM e, LATERAL podrec.record_assemble($2, e.v OPERATOR(pg_catalog.-) '{unique_id,timestamp}'::pg_catalog.text[],
 				NULL, %5$s, true) AS y
 			WHERE e.block
 			ORDER BY e.ord),
@@ -433,7 +450,7 @@ BEGIN
 				'completed', false, a.doc
 			FROM a ORDER BY a.ord
 			ON CONFLICT (record_type_id, unique_id) WHERE unique_id IS NOT NULL DO NOTHING
-			RETURNING i.id),
+			RETURNING i.id, i.unique_id, %9$s AS r),
 		art AS (
 			INSERT INTO podrec.artifacts (id, account_id, item_id, field_id, content)
 			SELECT (z OPERATOR(pg_catalog.->>) 'id')::pg_catalog.int8, %6$L, a.id, (z OPERATOR(pg_catalog.->>) 'field_id')::pg_catalog.int8,
@@ -450,16 +467,18 @@ BEGIN
 				WHERE i.record_type_id OPERATOR(pg_catalog.=) %8$s AND i.unique_id OPERATOR(pg_catalog.=) e.unique_id)
 			ORDER BY e.ord
 			ON CONFLICT (record_type_id, unique_id) DO NOTHING)
-		SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('u', e.unique_id, 'b', e.block) ORDER BY e.ord) FROM e$q$,
+		SELECT pg_catalog.jsonb_agg(COALESCE(ins.r, pg_catalog.to_jsonb(e.unique_id)) ORDER BY e.ord),
+			pg_catalog.count(*) FILTER (WHERE ins.r IS NULL)
+		FROM e LEFT JOIN ins ON ins.unique_id OPERATOR(pg_catalog.=) e.unique_id$q$,
 		CASE WHEN single THEN 'NULL' ELSE 'x.o' END, api ->> 'id_prefix', block_sql, rules_sql,
-		CASE WHEN single THEN 'NULL' ELSE 'e.ord::pg_catalog.int4' END, rt.account_id, flow, rt.id);
-	EXECUTE q INTO out USING records, def, now_ts;
-	RETURN coalesce(out, '[]');
+		CASE WHEN single THEN 'NULL' ELSE 'e.ord::pg_catalog.int4' END, rt.account_id, flow, rt.id,
+		coalesce(response_sql, 'NULL::pg_catalog.jsonb'));
+	EXECUTE q INTO responses, pending USING records, def, now_ts;
 END
 $$;
 
-COMMENT ON FUNCTION podrec.record_write(podrec.record_types, pg_catalog.jsonb, pg_catalog.bool, pg_catalog.bool) IS
-	'internal: write a batch of creates in one statement (records that wait into podrec.items, ON CONFLICT on unique_id doing nothing; the others into podrec.record_inbox), after the envelope (unique_id, timestamp, control key), the fields and the rules of the type are checked; returns [{"u": unique_id, "b": waited}] in batch order';
+COMMENT ON FUNCTION podrec.record_write(podrec.record_types, pg_catalog.jsonb, pg_catalog.bool, pg_catalog.bool, pg_catalog.text) IS
+	'internal: write a batch of creates in one statement (records that wait into podrec.items, ON CONFLICT on unique_id doing nothing; the others into podrec.record_inbox), after the envelope (unique_id, timestamp, control key), the fields and the rules of the type are checked; returns the responses in batch order (response_sql of each record made now, else its unique_id as a JSON string) and how many are not made now';
 
 CREATE FUNCTION podrec.record_create(payload pg_catalog.jsonb, record_type pg_catalog.text DEFAULT NULL)
 	RETURNS pg_catalog.jsonb
@@ -470,7 +489,8 @@ DECLARE
 	rt podrec.record_types;
 	single bool;
 	n int4;
-	written jsonb;
+	response text;
+	pending int4;
 	out jsonb;
 BEGIN
 	IF payload IS NULL THEN
@@ -491,21 +511,24 @@ BEGIN
 	ELSIF n = 0 THEN
 		RETURN '[]';
 	END IF;
-	written := podrec.record_write(rt, CASE WHEN single THEN jsonb_build_array(payload) ELSE payload END, single, false);
-	-- A new statement, a new snapshot: records that a concurrent create of the
-	-- same unique_id committed (ON CONFLICT waited for it) are seen here.
-	EXECUTE format($q$
-		SELECT pg_catalog.jsonb_agg(CASE WHEN i.id IS NOT NULL THEN %1$s
-				ELSE pg_catalog.jsonb_build_object('id', b.unique_id, 'unique_id', b.unique_id, 'org_id', b.account_id,
-					'status', CASE WHEN b.error IS NULL THEN 'initializing' ELSE 'error' END,
-					'timestamp', b.payload OPERATOR(pg_catalog.->) 'timestamp') END ORDER BY u.o)
-		FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS u (x, o)
-		LEFT JOIN podrec.items AS i ON i.record_type_id OPERATOR(pg_catalog.=) %2$s
-			AND i.unique_id OPERATOR(pg_catalog.=) (u.x OPERATOR(pg_catalog.->>) 'u')
-		LEFT JOIN podrec.record_inbox AS b ON i.id IS NULL AND b.record_type_id OPERATOR(pg_catalog.=) %2$s
-			AND b.unique_id OPERATOR(pg_catalog.=) (u.x OPERATOR(pg_catalog.->>) 'u')$q$,
-		podrec.record_response_sql(rt.def, rt.api -> 'create_response'), rt.id)
-		INTO out USING written;
+	response := podrec.record_response_sql(rt.def, rt.api -> 'create_response');
+	SELECT w.responses, w.pending INTO out, pending
+	FROM podrec.record_write(rt, CASE WHEN single THEN jsonb_build_array(payload) ELSE payload END, single, false,
+		response) AS w;
+	IF pending > 0 THEN
+		-- A new statement, a new snapshot: records that a concurrent create of
+		-- the same unique_id committed (ON CONFLICT waited for it) are seen here.
+		EXECUTE format($q$
+			SELECT pg_catalog.jsonb_agg(CASE WHEN pg_catalog.jsonb_typeof(u.x) OPERATOR(pg_catalog.=) 'object' THEN u.x
+					WHEN i.id IS NOT NULL THEN %1$s ELSE %3$s END ORDER BY u.o)
+			FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY AS u (x, o)
+			LEFT JOIN podrec.items AS i ON pg_catalog.jsonb_typeof(u.x) OPERATOR(pg_catalog.=) 'string'
+				AND i.record_type_id OPERATOR(pg_catalog.=) %2$s AND i.unique_id OPERATOR(pg_catalog.=) (u.x OPERATOR(pg_catalog.#>>) '{}')
+			LEFT JOIN podrec.record_inbox AS b ON pg_catalog.jsonb_typeof(u.x) OPERATOR(pg_catalog.=) 'string' AND i.id IS NULL
+				AND b.record_type_id OPERATOR(pg_catalog.=) %2$s AND b.unique_id OPERATOR(pg_catalog.=) (u.x OPERATOR(pg_catalog.#>>) '{}')$q$,
+			response, rt.id, podrec.record_stub_sql(rt.api -> 'create_response'))
+			INTO out USING out;
+	END IF;
 	RETURN CASE WHEN single THEN out -> 0 ELSE out END;
 END
 $$;
@@ -523,8 +546,11 @@ CREATE FUNCTION podrec.record_inbox_process(max_records pg_catalog.int4 DEFAULT 
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+	ids int8[];
+	type_id int8;
 	b podrec.record_inbox;
 	rt podrec.record_types;
+	batch jsonb;
 	done int4 := 0;
 	code text;
 	msg text;
@@ -534,33 +560,49 @@ BEGIN
 	IF max_records IS NULL OR max_records < 1 THEN
 		RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'max_records must be a positive integer';
 	END IF;
-	FOR b IN
-		SELECT * FROM podrec.record_inbox AS x WHERE x.error IS NULL
-		ORDER BY x.id LIMIT max_records FOR UPDATE SKIP LOCKED
-	LOOP
-		SELECT * INTO rt FROM podrec.record_types AS r WHERE r.id = b.record_type_id;
+	ids := ARRAY(SELECT x.id FROM podrec.record_inbox AS x WHERE x.error IS NULL
+		ORDER BY x.id LIMIT max_records FOR UPDATE SKIP LOCKED);
+	FOR type_id IN SELECT DISTINCT x.record_type_id FROM podrec.record_inbox AS x WHERE x.id = ANY (ids) ORDER BY 1 LOOP
+		SELECT * INTO rt FROM podrec.record_types AS r WHERE r.id = type_id;
+		SELECT jsonb_agg(x.payload ORDER BY x.id) INTO batch
+		FROM podrec.record_inbox AS x WHERE x.id = ANY (ids) AND x.record_type_id = type_id;
+		-- The type's creates as one batch; when one of them fails, one at a time.
 		BEGIN
 			IF rt.api IS NULL THEN
 				RAISE EXCEPTION USING ERRCODE = '0A000',
 					MESSAGE = format('record type "%s" has no create and query API', podrec.ingest_clip(rt.name));
 			END IF;
-			PERFORM podrec.record_write(rt, jsonb_build_array(b.payload), true, true);
-			DELETE FROM podrec.record_inbox AS x WHERE x.id = b.id;
-			done := done + 1;
+			PERFORM podrec.record_write(rt, batch, false, true);
+			DELETE FROM podrec.record_inbox AS x WHERE x.id = ANY (ids) AND x.record_type_id = type_id;
+			done := done + jsonb_array_length(batch);
+			CONTINUE;
 		EXCEPTION WHEN OTHERS THEN
-			GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-			UPDATE podrec.record_inbox AS x SET attempts = x.attempts + 1,
-				error = jsonb_strip_nulls(jsonb_build_object('code', code, 'message', msg,
-					'detail', nullif(det, ''), 'hint', nullif(hnt, '')))
-			WHERE x.id = b.id;
+			NULL;
 		END;
+		FOR b IN SELECT * FROM podrec.record_inbox AS x WHERE x.id = ANY (ids) AND x.record_type_id = type_id ORDER BY x.id LOOP
+			BEGIN
+				IF rt.api IS NULL THEN
+					RAISE EXCEPTION USING ERRCODE = '0A000',
+						MESSAGE = format('record type "%s" has no create and query API', podrec.ingest_clip(rt.name));
+				END IF;
+				PERFORM podrec.record_write(rt, jsonb_build_array(b.payload), true, true);
+				DELETE FROM podrec.record_inbox AS x WHERE x.id = b.id;
+				done := done + 1;
+			EXCEPTION WHEN OTHERS THEN
+				GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+				UPDATE podrec.record_inbox AS x SET attempts = x.attempts + 1,
+					error = jsonb_strip_nulls(jsonb_build_object('code', code, 'message', msg,
+						'detail', nullif(det, ''), 'hint', nullif(hnt, '')))
+				WHERE x.id = b.id;
+			END;
+		END LOOP;
 	END LOOP;
 	RETURN done;
 END
 $$;
 
 COMMENT ON FUNCTION podrec.record_inbox_process(pg_catalog.int4) IS
-	'complete up to max_records pending creates of the inbox, oldest first (each makes its record, or keeps the error that stopped it); rows locked by another call are skipped, so several workers may run it; returns how many records were made; run it from a background job such as pg_cron';
+	'complete up to max_records pending creates of the inbox, oldest first, one batch per record type (when a batch fails, one at a time: each makes its record, or keeps the error that stopped it); rows locked by another call are skipped, so several workers may run it; returns how many creates were completed; run it from a background job such as pg_cron';
 
 CREATE FUNCTION podrec.record_fetch(unique_id pg_catalog.text, record_type pg_catalog.text DEFAULT NULL)
 	RETURNS pg_catalog.jsonb
@@ -584,9 +626,10 @@ BEGIN
 	END IF;
 	SELECT * INTO b FROM podrec.record_inbox AS x WHERE x.record_type_id = rt.id AND x.unique_id = record_fetch.unique_id;
 	IF FOUND THEN
-		RETURN jsonb_strip_nulls(jsonb_build_object('id', b.unique_id, 'unique_id', b.unique_id, 'org_id', b.account_id,
-			'status', CASE WHEN b.error IS NULL THEN 'initializing' ELSE 'error' END,
-			'timestamp', b.payload -> 'timestamp', 'error', b.error));
+		EXECUTE format('SELECT %s FROM podrec.record_inbox AS b WHERE b.id OPERATOR(pg_catalog.=) $1',
+			podrec.record_stub_sql(rt.api -> 'create_response'))
+			INTO out USING b.id;
+		RETURN out || jsonb_strip_nulls(jsonb_build_object('error', b.error));
 	END IF;
 	RAISE EXCEPTION USING ERRCODE = 'P0002',
 		MESSAGE = format('record "%s" does not exist', podrec.ingest_clip(record_fetch.unique_id));
@@ -594,7 +637,7 @@ END
 $$;
 
 COMMENT ON FUNCTION podrec.record_fetch(pg_catalog.text, pg_catalog.text) IS
-	'one record by unique_id (Keywords AI GET /api/request-logs/{unique_id}/): its query response with unique_id and timestamp; while in the inbox {"id", "unique_id", "org_id", "status": "initializing", "timestamp"} ("error" and the error once processing failed); P0002 (404) when there is none';
+	'one record by unique_id (Keywords AI GET /api/request-logs/{unique_id}/): its query response with unique_id and timestamp; while in the inbox the create response''s ids, account and timestamp with status "initializing" ("error", and the error, once processing failed); P0002 (404) when there is none';
 
 -- ---------------------------------------------------------------------
 -- Query
