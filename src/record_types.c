@@ -1093,11 +1093,12 @@ doc_object(void)
 	return node;
 }
 
-/* Add a member to an object node. */
+/* Add a member to an object node, in key order. */
 static DocNode *
 doc_add(DocNode *node, char *key, int keylen)
 {
 	DocNode    *kid = palloc0(sizeof(DocNode));
+	int			pos;
 
 	if (node->n == node->cap)
 	{
@@ -1109,9 +1110,21 @@ doc_add(DocNode *node, char *key, int keylen)
 		node->kids = node->kids ? repalloc(node->kids, sizeof(DocNode *) * node->cap)
 			: palloc(sizeof(DocNode *) * node->cap);
 	}
-	node->keys[node->n] = key;
-	node->keylens[node->n] = keylen;
-	node->kids[node->n] = kid;
+	/*
+	 * Members stay in jsonb's key order (shorter first, then bytewise), so
+	 * that the sort of each object when the tree becomes a Jsonb finds them
+	 * in order and returns at once.
+	 */
+	pos = node->n;
+	while (pos > 0 && (node->keylens[pos - 1] > keylen ||
+					   (node->keylens[pos - 1] == keylen && memcmp(node->keys[pos - 1], key, keylen) > 0)))
+		pos--;
+	memmove(&node->keys[pos + 1], &node->keys[pos], sizeof(char *) * (node->n - pos));
+	memmove(&node->keylens[pos + 1], &node->keylens[pos], sizeof(int) * (node->n - pos));
+	memmove(&node->kids[pos + 1], &node->kids[pos], sizeof(DocNode *) * (node->n - pos));
+	node->keys[pos] = key;
+	node->keylens[pos] = keylen;
+	node->kids[pos] = kid;
 	node->n++;
 	return kid;
 }
