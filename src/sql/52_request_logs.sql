@@ -384,6 +384,10 @@ DECLARE
 	block_sql text;
 	rules_sql text;
 	q text;
+	code text;
+	msg text;
+	det text;
+	hnt text;
 BEGIN
 	INSERT INTO podrec.flows (id, account_id, name) VALUES (flow, rt.account_id, 'Records API')
 	ON CONFLICT DO NOTHING;
@@ -473,7 +477,13 @@ BEGIN
 		CASE WHEN single THEN 'NULL' ELSE 'x.o' END, api ->> 'id_prefix', block_sql, rules_sql,
 		CASE WHEN single THEN 'NULL' ELSE 'e.ord::pg_catalog.int4' END, rt.account_id, flow, rt.id,
 		coalesce(response_sql, 'NULL::pg_catalog.jsonb'));
-	EXECUTE q INTO responses, pending USING records, def, now_ts;
+	BEGIN
+		EXECUTE q INTO responses, pending USING records, def, now_ts;
+	EXCEPTION WHEN OTHERS THEN
+		-- again, without the generated statement as its context
+		GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+		PERFORM podrec.record_reject(NULL, code, msg, nullif(det, ''), nullif(hnt, ''));
+	END;
 END
 $$;
 
