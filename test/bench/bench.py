@@ -994,7 +994,7 @@ def report_record_create(res, out):
     i = res["inbox"]
     out.append(f"Creates that do not wait (`field_21.option_a = false`), {i['records']:,} in one batch: "
                f"{i['ack_rate']:,.0f} acknowledged a second; `podrec.record_inbox_process()` then makes "
-               f"{i['process_rate']:,.0f} records a second (one subtransaction each).\n")
+               f"{i['process_rate']:,.0f} records a second (one batch per record type).\n")
     out.append("| target | goal | measured | result |")
     out.append("| --- | --- | --- | --- |")
     for r in record_create_targets(res):
