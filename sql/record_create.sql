@@ -220,6 +220,40 @@ FROM (VALUES
 ) AS t (q), pg_temp.try(q) AS e;
 
 -- ---------------------------------------------------------------------
+-- API settings: every rule, its error
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION pg_temp.api(changes jsonb) RETURNS jsonb LANGUAGE sql
+	RETURN (podrec.record_type_template('seed004') -> 'api') || changes;
+SELECT q, e.*
+FROM (VALUES
+	($$SELECT podrec.record_type_api_set(99, '{}')$$),
+	($$SELECT podrec.record_type_api_set(1, '[]')$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"colour": 1}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"id_prefix": 5}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"control": {"field": "nope", "key": "option_a"}}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"params": {"page": "p"}}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"params": {"page": "p", "page_size": "s", "sort": "o", "limit": "l"}}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"page_size": {"default": 100, "max": 50}}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"start_default": "soon"}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"sort": {"default": "-size", "keys": {"id": {"column": "id"}}}}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"sort": {"default": "-id", "keys": {"id": {"column": "id"}, "x": {"field": "field_5"}}}}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"list_url": 1}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"rules": {}}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"rules": [{"check": "$.a"}]}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"rules": [{"check": "$.a ==", "message": "m"}]}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"response": {}}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"create_response": {}}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"create_response": [{"key": "x", "field": "nope"}]}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"create_response": [{"key": "x", "from": "doc"}]}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"create_response": [{"key": "x", "field": "field_1", "as": "xml"}]}'))$$)
+) AS t (q), pg_temp.try(q) AS e;
+-- A type without an API has no create, and an API can be given to any type.
+SELECT podrec.record_type_api_set(1, NULL);
+SELECT e.* FROM pg_temp.try($$SELECT podrec.record_create('{"field_1": "[]"}', 'seed004')$$) AS e;
+SELECT podrec.record_type_api_set(1, podrec.record_type_template('seed004') -> 'api') ->> 'id_prefix';
+
+-- ---------------------------------------------------------------------
 -- Tenancy: records and types are the caller's account's
 -- ---------------------------------------------------------------------
 

@@ -263,7 +263,7 @@ BEGIN
 			HINT = 'Write {"default": "-id", "keys": {"id": {"column": "id"}, "cost": {"field": "cost"}, "timestamp": {"column": "created_at"}}}.';
 	END IF;
 	FOR k, e IN SELECT s.key, s.value FROM jsonb_each(api #> '{sort,keys}') AS s ORDER BY s.key LOOP
-		IF NOT (e ->> 'column' IN ('id', 'created_at')
+		IF NOT (coalesce(e ->> 'column' IN ('id', 'created_at'), false)
 			OR EXISTS (SELECT FROM podrec.record_fields AS f WHERE f.record_type_id = t.id AND f.name = e ->> 'field'
 				AND f.result_type IN ('TEXT', 'TEXT_ENUM', 'NUMBER', 'TIMESTAMP', 'BOOLEAN'))) THEN
 			RAISE EXCEPTION USING ERRCODE = '22023',
@@ -303,7 +303,7 @@ BEGIN
 	FOR e IN SELECT x FROM jsonb_array_elements(api -> 'create_response') AS x
 		UNION ALL SELECT x FROM jsonb_array_elements(podrec.record_query_entries(api)) AS x LOOP
 		IF jsonb_typeof(e -> 'key') IS DISTINCT FROM 'string'
-			OR NOT ((e ->> 'from' = ANY (columns) AND NOT e ? 'field') OR (e ->> 'field' = ANY (names) AND NOT e ? 'from'))
+			OR NOT coalesce((e ->> 'from' = ANY (columns) AND NOT e ? 'field') OR (e ->> 'field' = ANY (names) AND NOT e ? 'from'), false)
 			OR (e ? 'as' AND e ->> 'as' IS DISTINCT FROM 'text')
 			OR (e ? 'optional' AND jsonb_typeof(e -> 'optional') <> 'boolean') THEN
 			RAISE EXCEPTION USING ERRCODE = '22023',
