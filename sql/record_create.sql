@@ -242,6 +242,8 @@ FROM (VALUES
 	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"rules": {}}'))$$),
 	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"rules": [{"check": "$.a"}]}'))$$),
 	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"rules": [{"check": "$.a ==", "message": "m"}]}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"rules": [{"check": "$.a", "message": "m"}]}'))$$),
+	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"rules": [{"check": "strict $.a == 1", "message": "m"}]}'))$$),
 	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"response": {}}'))$$),
 	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"create_response": {}}'))$$),
 	($$SELECT podrec.record_type_api_set(1, pg_temp.api('{"create_response": [{"key": "x", "field": "nope"}]}'))$$),

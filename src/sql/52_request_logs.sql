@@ -290,6 +290,14 @@ BEGIN
 			RAISE EXCEPTION USING ERRCODE = '22023',
 				MESSAGE = format('check of rule %s is not a jsonpath', n), DETAIL = msg || '.';
 		END;
+		-- creates test all the checks at once, joined with &&
+		BEGIN
+			PERFORM ('(' || (e ->> 'check') || ') && (1 == 1)')::jsonpath;
+		EXCEPTION WHEN syntax_error OR invalid_text_representation OR invalid_parameter_value THEN
+			RAISE EXCEPTION USING ERRCODE = '22023',
+				MESSAGE = format('check of rule %s is not a jsonpath predicate', n),
+				HINT = 'A check is a predicate such as $.status_code >= 100 && $.status_code <= 599, without strict or lax.';
+		END;
 	END LOOP;
 	IF jsonb_typeof(api -> 'response') IS DISTINCT FROM 'array'
 		OR EXISTS (SELECT FROM jsonb_array_elements(api -> 'response') AS r
@@ -409,7 +417,11 @@ BEGIN
 		INTO rules_sql
 	FROM jsonb_array_elements(coalesce(api -> 'rules', '[]')) WITH ORDINALITY AS x (r, o);
 	IF rules_sql <> '' THEN
-		rules_sql := 'CASE ' || rules_sql || ' END';
+		-- all of them at once first; one by one only for a record that fails
+		rules_sql := format('CASE WHEN COALESCE(pg_catalog.jsonb_path_match(y.doc, %L::pg_catalog.jsonpath, ''{}'', true), false) THEN NULL ',
+			(SELECT string_agg('(' || (r ->> 'check') || ')', ' && ' ORDER BY o)
+				FROM jsonb_array_elements(api -> 'rules') WITH ORDINALITY AS x (r, o)))
+			|| rules_sql || ' END';
 	ELSE
 		rules_sql := 'NULL';
 	END IF;
