@@ -517,7 +517,10 @@ DECLARE
 BEGIN
 	IF payload IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = '22004', MESSAGE = 'payload must not be null';
-	ELSIF jsonb_typeof(payload) NOT IN ('object', 'array') THEN
+	END IF;
+	-- detoasted once (#> with no path returns the value itself), not at every use
+	payload := payload #> '{}';
+	IF jsonb_typeof(payload) NOT IN ('object', 'array') THEN
 		RAISE EXCEPTION USING ERRCODE = '22023',
 			MESSAGE = 'payload must be a JSON object or an array of them',
 			DETAIL = format('It is a JSON %s.', jsonb_typeof(payload)),
