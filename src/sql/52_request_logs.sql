@@ -202,7 +202,6 @@ DECLARE
 	names text[];
 	k text;
 	e jsonb;
-	g jsonb;
 	n int4 := 0;
 	msg text;
 BEGIN
