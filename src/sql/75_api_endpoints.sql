@@ -88,3 +88,123 @@ REVOKE ALL ON FUNCTION podrec_api.records_list(pg_catalog.text, pg_catalog.text,
 GRANT EXECUTE ON FUNCTION podrec_api.records_list(pg_catalog.text, pg_catalog.text, pg_catalog.text,
 	pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text,
 	pg_catalog.text, pg_catalog.text, pg_catalog.jsonb, pg_catalog.text) TO podrec_user, podrec_app, podrec_admin;
+
+-- ---------------------------------------------------------------------
+-- Seed 004: typed create and query.  The record type is the account's
+-- only type with a create and query API, or the one the header
+-- X-Record-Type names (by name or id).
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION podrec.api_record_type()
+	RETURNS pg_catalog.text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	headers text := current_setting('request.headers', true);
+BEGIN
+	IF headers IS NULL OR headers = '' THEN
+		RETURN NULL;
+	END IF;
+	RETURN nullif(btrim(headers::jsonb ->> 'x-record-type'), '');
+EXCEPTION WHEN invalid_text_representation THEN
+	RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION podrec.api_record_type() IS
+	'internal: the record type an endpoint request names in its X-Record-Type header (request.headers, as PostgREST sets it); NULL when it names none';
+
+CREATE FUNCTION podrec_api.record_create(pg_catalog.jsonb)
+	RETURNS pg_catalog.jsonb
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	state text;
+	message text;
+	detail text;
+	hint text;
+BEGIN
+	RETURN podrec.record_create($1, podrec.api_record_type());
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+		detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+	PERFORM podrec.raise_api_error(state, message, nullif(detail, ''), nullif(hint, ''));
+	RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION podrec_api.record_create(pg_catalog.jsonb) IS
+	E'Create records\nCreate a typed record (the request body is one record) or a batch (an array of at most 10,000), all or nothing; returns the created record, or the array of them, with id, unique_id, org_id and timestamp. A unique_id that exists already returns its record, so retries never duplicate. With the type''s control option false the create is acknowledged at once with status initializing (see GET /rpc/record_fetch). The record type is your only one with an API, or the one the header X-Record-Type names.';
+
+REVOKE ALL ON FUNCTION podrec_api.record_create(pg_catalog.jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION podrec_api.record_create(pg_catalog.jsonb) TO podrec_user, podrec_app, podrec_admin;
+
+CREATE FUNCTION podrec_api.record_query(pg_catalog.jsonb)
+	RETURNS pg_catalog.jsonb
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rt text := podrec.api_record_type();
+	names text[];
+	params jsonb;
+	body jsonb;
+	state text;
+	message text;
+	detail text;
+	hint text;
+BEGIN
+	IF $1 IS NOT NULL AND jsonb_typeof($1) <> 'object' THEN
+		RAISE EXCEPTION USING ERRCODE = '22023',
+			MESSAGE = 'the body of record_query must be a JSON object',
+			DETAIL = format('It is a JSON %s.', jsonb_typeof($1)),
+			HINT = 'Send {"filters": {...}} and the query parameters, such as the page and the page size, as its keys.';
+	END IF;
+	-- The type's query parameters (page, page size, sort, times) go to params, the rest to the body.
+	names := ARRAY(SELECT jsonb_each_text.value FROM jsonb_each_text((podrec.record_api_type(rt)).api -> 'params'));
+	SELECT coalesce(jsonb_object_agg(e.key, e.value) FILTER (WHERE e.key = ANY (names)), '{}'),
+		coalesce(jsonb_object_agg(e.key, e.value) FILTER (WHERE NOT e.key = ANY (names)), '{}')
+		INTO params, body
+	FROM jsonb_each(coalesce($1, '{}')) AS e;
+	RETURN podrec.record_query(params, body, rt);
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+		detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+	PERFORM podrec.raise_api_error(state, message, nullif(detail, ''), nullif(hint, ''));
+	RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION podrec_api.record_query(pg_catalog.jsonb) IS
+	E'Query records\nA page of typed records: {count, next, previous, results}. The body holds filters (an operator map: {"field": {"operator": "gt", "value": [10]}}; custom properties with the field_9__ prefix) and the query parameters of the record type (start time, page, page size: default 100, at most 1000, sort: - for descending). The record type is your only one with an API, or the one the header X-Record-Type names.';
+
+REVOKE ALL ON FUNCTION podrec_api.record_query(pg_catalog.jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION podrec_api.record_query(pg_catalog.jsonb) TO podrec_user, podrec_app, podrec_admin;
+
+CREATE FUNCTION podrec_api.record_fetch(unique_id pg_catalog.text)
+	RETURNS pg_catalog.jsonb
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	state text;
+	message text;
+	detail text;
+	hint text;
+BEGIN
+	RETURN podrec.record_fetch(unique_id, podrec.api_record_type());
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+		detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+	PERFORM podrec.raise_api_error(state, message, nullif(detail, ''), nullif(hint, ''));
+	RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION podrec_api.record_fetch(pg_catalog.text) IS
+	E'Fetch a record\nOne typed record by its unique_id, or, while a create that did not wait is pending, its acknowledgement with status initializing.';
+
+REVOKE ALL ON FUNCTION podrec_api.record_fetch(pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION podrec_api.record_fetch(pg_catalog.text) TO podrec_user, podrec_app, podrec_admin;

@@ -44,3 +44,12 @@ SELECT podrec.account_put('globex', 'Globex');
 SELECT podrec.flow_put('story-g', 'globex', 'Globex story');
 SELECT podrec.record_type_create('Secrets', '[{"name": "Secret", "result_type": "TEXT"}]', 'globex') ->> 'id' AS record_type_id;
 SELECT count(*) FROM podrec.records_create(2, '[{"Secret": "globex only"}]', 'story-g');
+
+-- Seed 004: the seed's own record type for account org_xyz789, and the request-log type
+-- under Keywords AI's names for account keywords; the second account has both, so its
+-- requests name the type in the header X-Record-Type.
+SELECT podrec.account_put('org_xyz789', 'Seed 004 org');
+SELECT podrec.record_type_install('seed004', account_id => 'org_xyz789') ->> 'id' AS seed004_type;
+SELECT podrec.account_put('keywords', 'Keywords');
+SELECT podrec.record_type_install('request_logs', account_id => 'keywords') ->> 'id' AS request_logs_type;
+SELECT podrec.record_type_install('seed004', 'seed004 copy', account_id => 'keywords') ->> 'id' AS seed004_copy_type;
