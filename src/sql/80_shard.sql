@@ -62,7 +62,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION podrec.shard_partition(pg_catalog.text) IS
-	'the partition of podrec.items that holds the items of a flow on a coordinator, NULL on a single node; a query of one flow that ends in LIMIT sends it to the shard when it reads this partition rather than podrec.items (and adds the tenancy condition itself: partitions have no policies)';
+	'the partition of podrec.items that holds the items of a flow on a coordinator, NULL on a single node; a query of one flow that ends in LIMIT sends it to the shard when it reads this partition rather than podrec.items (foreign tables cannot have policies and only podrec_admin reads them: a function reading one for a tenant reads it as podrec''s owner and adds the condition account_id = the caller''s account)';
 
 CREATE FUNCTION podrec.shard_prepare()
 	RETURNS pg_catalog.void
