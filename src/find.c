@@ -707,11 +707,11 @@ sort_expr(FindSort sort)
 		case FIND_SORT_UPDATED:
 			return "i.updated_at";
 		case FIND_SORT_STARTED:
-			return "pg_catalog.coalesce(i.started_at, '-infinity'::pg_catalog.timestamptz)";
+			return "COALESCE(i.started_at, '-infinity'::pg_catalog.timestamptz)";
 		case FIND_SORT_ENDED:
-			return "pg_catalog.coalesce(i.ended_at, '-infinity'::pg_catalog.timestamptz)";
+			return "COALESCE(i.ended_at, '-infinity'::pg_catalog.timestamptz)";
 		case FIND_SORT_FLAT:
-			return "pg_catalog.coalesce(podrec.flat_get(i.doc, $11), 'null'::pg_catalog.jsonb)";
+			return "COALESCE(podrec.flat_get(i.doc, $11), 'null'::pg_catalog.jsonb)";
 	}
 	return NULL;
 }
