@@ -873,11 +873,32 @@ find_check_flow(const FindRequest *req)
 /* A sink for the items a find returns, in order. */
 typedef void (*FindEmit) (void *arg, Datum item, int ord);
 
+/* Hand the rows of SPI_tuptable to emit; false when there were none. */
+static bool
+emit_rows(FindEmit emit, void *arg, int *ord)
+{
+	bool		any = SPI_processed > 0;
+
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		Datum		item = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+
+		CHECK_FOR_INTERRUPTS();
+		if (!isnull)
+			emit(arg, item, ++(*ord));
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return any;
+}
+
 /*
  * Run a checked request (under SPI) and hand every item to emit, as a
- * podrec.items composite datum in SPI memory.  Rows come from the portal in
- * batches, so a find without a limit (records with join_by) never holds
- * more than one batch.
+ * podrec.items composite datum in SPI memory.  A page (at most
+ * FIND_MAX_LIMIT items) is fetched at once; a find without a limit
+ * (records with join_by) reads its portal in batches, so that it never
+ * holds more than one.  A find of one flow that returns nothing checks that
+ * the flow exists (a find that returns items needs no check).
  */
 static void
 find_run(const FindRequest *req, FindEmit emit, void *arg)
@@ -885,28 +906,33 @@ find_run(const FindRequest *req, FindEmit emit, void *arg)
 	SPIPlanPtr	plan = find_plan(req);
 	Datum		values[FIND_NARGS];
 	char		nulls[FIND_NARGS];
-	Portal		portal;
 	int			ord = 0;
+	bool		any = false;
 
 	find_arg_values(req, values, nulls);
-	portal = SPI_cursor_open(NULL, plan, values, nulls, true);
-	for (;;)
+	if (req->limit >= 0)
 	{
-		SPI_cursor_fetch(portal, true, FIND_FETCH);
-		if (SPI_processed == 0)
-			break;
-		for (uint64 r = 0; r < SPI_processed; r++)
-		{
-			bool		isnull;
-			Datum		item = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+		int			rc = SPI_execute_plan(plan, values, nulls, true, 0);
 
-			CHECK_FOR_INTERRUPTS();
-			if (!isnull)
-				emit(arg, item, ++ord);
-		}
-		SPI_freetuptable(SPI_tuptable);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "SPI_execute_plan failed for a find: %s", SPI_result_code_string(rc));
+		any = emit_rows(emit, arg, &ord);
 	}
-	SPI_cursor_close(portal);
+	else
+	{
+		Portal		portal = SPI_cursor_open(NULL, plan, values, nulls, true);
+
+		for (;;)
+		{
+			SPI_cursor_fetch(portal, true, FIND_FETCH);
+			if (!emit_rows(emit, arg, &ord))
+				break;
+			any = true;
+		}
+		SPI_cursor_close(portal);
+	}
+	if (!any && req->flow_id != NULL)
+		find_check_flow(req);
 }
 
 /* ---------------------------------------------------------------------
@@ -956,7 +982,6 @@ podrec_find(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
-	find_check_flow(&req);
 	find_run(&req, emit_row, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
@@ -979,8 +1004,6 @@ podrec_records_items(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
-	if (req.flow_id != NULL)
-		find_check_flow(&req);
 	find_run(&req, emit_row, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
@@ -1130,10 +1153,11 @@ mget_parse_request(JsonbValue *elem, int pos, FindRequest *req)
  * podrec.mget(requests): every request of a seed-002 body answered by its
  * own find, rows in request order, then in the order of each find.
  *
- * Materialized rather than value-per-call: every request is checked (its
- * parameters, its filter, that its flow exists) before any query runs, and
- * every row is in the tuplestore before the first is returned, so a bad
- * request returns nothing and the error names it.  A body is at most
+ * Materialized rather than value-per-call: the parameters and filter of
+ * every request are checked before any query runs, a flow that does not
+ * exist is found when its find returns nothing, and every row is in the
+ * tuplestore before the first is returned, so a bad request returns
+ * nothing and the error names it.  A body is at most
  * MGET_MAX_REQUESTS finds of at most FIND_MAX_LIMIT items, so the store is
  * bounded (and spills to disk past work_mem); value-per-call would have to
  * keep a portal open across calls for no gain.  Rows are formed in a
@@ -1202,10 +1226,8 @@ podrec_mget(PG_FUNCTION_ARGS)
 	sink.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "podrec mget row",
 										ALLOCSET_DEFAULT_SIZES);
 	SPI_connect();
-	for (int i = 0; i < n; i++)
-		find_check_flow(&reqs[i]);
 
-	/* 2. each flow by its own index scans */
+	/* 2. each flow by its own index scans (an unknown flow found on the way) */
 	for (int i = 0; i < n; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
