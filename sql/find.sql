@@ -121,11 +121,10 @@ ANALYZE podrec.items;
 SELECT podrec.find_explain('find-big', '{}');
 SELECT podrec.find_explain('find-big', '{"filter": "kind == \"common\""}');
 SELECT podrec.find_explain('find-big', '{"filter": "barcode_scanning.barcode.code == \"C1234\""}');
-SELECT podrec.find_explain('find-big', '{"filter": {"kind": {"operator": "", "value": "rare"}}, "limit": 5}');
 SELECT uid FROM podrec.find('find-big', '{"filter": {"kind": {"operator": "", "value": "rare"}}, "limit": 5}');
 SELECT uid FROM podrec.find('find-big', '{"filter": "barcode_scanning.barcode.code == \"C1234\""}');
 -- A deep page by cursor is a range scan of the btree from the cursor.
-SELECT podrec.find_explain('find-big', jsonb_build_object('after', podrec.cursor_of(i))) FROM podrec.find('find-big', '{"skip": 5000, "limit": 1}') AS i;
+SELECT regexp_replace(podrec.find_explain('find-big', jsonb_build_object('after', podrec.cursor_of(i))), '''\d+''::bigint', '<id>') FROM podrec.find('find-big', '{"skip": 5000, "limit": 1}') AS i;
 SELECT (SELECT array_agg(uid) FROM podrec.find('find-big', jsonb_build_object('after', podrec.cursor_of(i), 'limit', 3)))
 	= (SELECT array_agg(uid) FROM podrec.find('find-big', '{"skip": 5001, "limit": 3}')) AS same_page
 FROM podrec.find('find-big', '{"skip": 5000, "limit": 1}') AS i;
