@@ -210,7 +210,7 @@ text_int64(const char *s, int len, int64 *result)
 static int64
 param_count(const FindRequest *req, const char *name, const JsonbValue *v)
 {
-	int64		n;
+	int64		n = 0;
 	bool		ok;
 
 	if (v->type == jbvNumeric)
@@ -236,7 +236,7 @@ param_count(const FindRequest *req, const char *name, const JsonbValue *v)
 static TimestampTz
 param_time(const FindRequest *req, const char *name, const JsonbValue *v)
 {
-	int64		ms;
+	int64		ms = 0;
 	Datum		t;
 
 	if (v->type == jbvNumeric && numeric_int64(v->val.numeric, &ms))
@@ -613,7 +613,7 @@ find_parse_params(Jsonb *params, FindMode mode, const char *prefix, FindRequest 
 
 			if (tok != WJB_KEY)
 				continue;
-			tok = JsonbIteratorNext(&it, &v, true);
+			(void) JsonbIteratorNext(&it, &v, true);
 			name = pnstrdup(k.val.string.val, k.val.string.len);
 			CHECK_FOR_INTERRUPTS();
 			if (v.type == jbvNull)
@@ -1115,7 +1115,7 @@ mget_parse_request(JsonbValue *elem, int pos, FindRequest *req)
 	{
 		if (tok != WJB_KEY)
 			continue;
-		tok = JsonbIteratorNext(&it, &v, true);
+		(void) JsonbIteratorNext(&it, &v, true);
 		if (!((k.val.string.len == 6 && memcmp(k.val.string.val, "flowId", 6) == 0) ||
 			  (k.val.string.len == 6 && memcmp(k.val.string.val, "params", 6) == 0)))
 			ereport(ERROR,
