@@ -85,7 +85,7 @@ check_find('flow-10', '{"status": ["cancelled", "completed"], "limit": 50}', 'tr
 check_find('flow-10', '{"status": "cancelled", "limit": 50}', "status = 'cancelled'", $desc, 50, 0, 'cancelled');
 check_find('flow-11', '{"start_date": "2025-01-02T00:00:00Z", "end_date": "2025-01-02T01:00:00Z", "limit": 100}',
 	"$completed AND created_at >= '2025-01-02Z' AND created_at < '2025-01-02 01:00Z'", $desc, 100, 0, 'time range');
-check_find('flow-11', '{"start": 1735776000000, "end": "2025-01-02T02:00:00", "order": "asc"}',
+check_find('flow-11', '{"start_date": 1735776000000, "end": "2025-01-02T02:00:00", "order": "asc"}',
 	"$completed AND created_at >= '2025-01-02Z' AND created_at < '2025-01-02 02:00Z'", $asc, 20, 0, 'time range, epoch ms');
 check_find('flow-03', '{"filter": "kind == \"rare\"", "limit": 100}',
 	"$completed AND doc->>'kind' = 'rare'", $desc, 100, 0, 'rare filter (text)');
