@@ -119,6 +119,7 @@ SELECT 'big' || g, 'alice', CASE WHEN g <= 10000 THEN 'find-big' ELSE 'find-othe
 FROM generate_series(1, 40000) AS g, LATERAL (SELECT timestamptz '2025-01-01Z' + g * interval '1 minute' AS t) AS t;
 ANALYZE podrec.items;
 SELECT podrec.find_explain('find-big', '{}');
+SELECT podrec.find_explain('find-big', '{"start_date": "2025-01-03", "end_date": "2025-01-04"}');
 SELECT podrec.find_explain('find-big', '{"filter": "kind == \"common\""}');
 SELECT podrec.find_explain('find-big', '{"filter": "barcode_scanning.barcode.code == \"C1234\""}');
 SELECT uid FROM podrec.find('find-big', '{"filter": {"kind": {"operator": "", "value": "rare"}}, "limit": 5}');

@@ -7,21 +7,22 @@
  *	  doc.
  *
  * A find is one SELECT over podrec.items whose text depends only on the
- * shape of the request: whether it filters, what it sorts by, the order,
- * whether it continues after a cursor, whether it is bound to one flow.
- * Everything else (flow, statuses, time range, filter, cursor position,
- * limit, skip) is a bound parameter.  Each shape is prepared once per
- * backend and kept (SPI_keepplan), so a find costs the execution of a
- * cached plan:
+ * shape of the request: whether it filters, whether it bounds the creation
+ * time, what it sorts by, the order, whether it continues after a cursor,
+ * whether it is bound to one flow.  Everything else (flow, statuses, time
+ * bounds, filter, cursor position, limit, skip) is a bound parameter.  Each
+ * shape is prepared once per backend and kept (SPI_keepplan):
  *
- *	- without a filter the plan cache chooses as it always does (custom
- *	  plans first, then the generic plan when it is not dearer): the plan is
- *	  the btree range scan in (created_at, id) order whatever the values;
+ *	- without a filter or a time range, the plan is the btree scan of the
+ *	  flow in (created_at, id) order (from the cursor on) whatever the
+ *	  values, so the generic plan is made once and used for every find
+ *	  (CURSOR_OPT_GENERIC_PLAN): a page costs its execution only;
  *	- with a filter, whether the GIN index on doc or the btree in order is
  *	  cheaper depends on how selective the filter is, which only its value
- *	  tells (matches() estimates it from the column's statistics), so those
- *	  shapes are always planned for their values (CURSOR_OPT_CUSTOM_PLAN);
- *	  the parse and rewrite are still cached.
+ *	  tells (matches() estimates it from the column's statistics), and with
+ *	  a time range on how much of the flow it holds, so those shapes are
+ *	  planned for their values (CURSOR_OPT_CUSTOM_PLAN); the parse and
+ *	  rewrite are still cached.
  *
  * The functions run SPI as the caller (SECURITY INVOKER): row-level
  * security on podrec.items and podrec.flows applies, and a flow of
@@ -60,6 +61,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(podrec_find);
 PG_FUNCTION_INFO_V1(podrec_find_explain);
@@ -91,8 +93,8 @@ typedef struct FindPlan
 	SPIPlanPtr	plan;
 } FindPlan;
 
-/* At most 2 (flow) x 2 (filter) x 5 (sort) x 2 (order) x 2 (after) shapes. */
-#define FIND_MAX_PLANS 80
+/* At most 2 (flow) x 2 (filter) x 2 (range) x 5 (sort) x 2 (order) x 2 (after) shapes. */
+#define FIND_MAX_PLANS 160
 static FindPlan find_plans[FIND_MAX_PLANS];
 static int	find_nplans = 0;
 static SPIPlanPtr flow_plan = NULL;
@@ -716,6 +718,13 @@ sort_expr(FindSort sort)
 	return NULL;
 }
 
+/* Does a request bound the creation time? */
+static bool
+find_has_range(const FindRequest *req)
+{
+	return req->start != DT_NOBEGIN || req->end != DT_NOEND;
+}
+
 /* The text of the query of a request's shape. */
 static char *
 find_query_text(const FindRequest *req)
@@ -725,13 +734,14 @@ find_query_text(const FindRequest *req)
 	const char *cmp = req->desc ? "OPERATOR(pg_catalog.<)" : "OPERATOR(pg_catalog.>)";
 
 	initStringInfo(&q);
-	appendStringInfoString(&q, "SELECT i FROM podrec.items AS i WHERE ");
+	appendStringInfoString(&q, "SELECT i.* FROM podrec.items AS i WHERE ");
 	if (req->flow_id != NULL)
 		appendStringInfoString(&q, "i.flow_id OPERATOR(pg_catalog.=) $1 AND ");
-	appendStringInfoString(&q,
-						   "i.status OPERATOR(pg_catalog.=) ANY ($2)"
-						   " AND i.created_at OPERATOR(pg_catalog.>=) $3"
-						   " AND i.created_at OPERATOR(pg_catalog.<) $4");
+	appendStringInfoString(&q, "i.status OPERATOR(pg_catalog.=) ANY ($2)");
+	if (find_has_range(req))
+		appendStringInfoString(&q,
+							   " AND i.created_at OPERATOR(pg_catalog.>=) $3"
+							   " AND i.created_at OPERATOR(pg_catalog.<) $4");
 	if (req->filter != NULL)
 		appendStringInfoString(&q, " AND podrec.matches(i.doc, $5)");
 	if (req->has_after && req->sort == FIND_SORT_CREATED)
@@ -818,15 +828,17 @@ find_plan(const FindRequest *req)
 	Oid			types[FIND_NARGS];
 	SPIPlanPtr	plan;
 
-	snprintf(key, sizeof(key), "%d%d%d%d%d", req->flow_id != NULL, req->filter != NULL,
-			 (int) req->sort, req->desc, req->has_after);
+	bool		custom = req->filter != NULL || find_has_range(req);
+
+	snprintf(key, sizeof(key), "%d%d%d%d%d%d", req->flow_id != NULL, req->filter != NULL,
+			 find_has_range(req), (int) req->sort, req->desc, req->has_after);
 	for (int i = 0; i < find_nplans; i++)
 		if (strcmp(find_plans[i].key, key) == 0)
 			return find_plans[i].plan;
 
 	find_arg_types(req, types);
 	plan = SPI_prepare_cursor(find_query_text(req), FIND_NARGS, types,
-							  req->filter != NULL ? CURSOR_OPT_CUSTOM_PLAN : 0);
+							  custom ? CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed for a find: %s", SPI_result_code_string(SPI_result));
 	if (find_nplans >= FIND_MAX_PLANS)
@@ -870,8 +882,11 @@ find_check_flow(const FindRequest *req)
 	SPI_freetuptable(SPI_tuptable);
 }
 
-/* A sink for the items a find returns, in order. */
-typedef void (*FindEmit) (void *arg, Datum item, int ord);
+/*
+ * A sink for the items a find returns, in order: each a row of the query
+ * (the columns of podrec.items, SPI memory) and its descriptor.
+ */
+typedef void (*FindEmit) (void *arg, HeapTuple row, TupleDesc desc, int ord);
 
 /* Hand the rows of SPI_tuptable to emit; false when there were none. */
 static bool
@@ -881,20 +896,41 @@ emit_rows(FindEmit emit, void *arg, int *ord)
 
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		bool		isnull;
-		Datum		item = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
-
 		CHECK_FOR_INTERRUPTS();
-		if (!isnull)
-			emit(arg, item, ++(*ord));
+		emit(arg, SPI_tuptable->vals[r], SPI_tuptable->tupdesc, ++(*ord));
 	}
 	SPI_freetuptable(SPI_tuptable);
 	return any;
 }
 
 /*
- * Run a checked request (under SPI) and hand every item to emit, as a
- * podrec.items composite datum in SPI memory.  A page (at most
+ * The values of a query row laid out as the row type of podrec.items,
+ * whose dropped columns (if any) the query does not return.
+ */
+static void
+row_as_item(HeapTuple row, TupleDesc desc, TupleDesc itemdesc, Datum *values, bool *nulls)
+{
+	Datum	   *v = palloc(sizeof(Datum) * desc->natts);
+	bool	   *n = palloc(sizeof(bool) * desc->natts);
+	int			j = 0;
+
+	heap_deform_tuple(row, desc, v, n);
+	for (int i = 0; i < itemdesc->natts; i++)
+	{
+		if (TupleDescAttr(itemdesc, i)->attisdropped || j >= desc->natts)
+		{
+			values[i] = (Datum) 0;
+			nulls[i] = true;
+			continue;
+		}
+		values[i] = v[j];
+		nulls[i] = n[j];
+		j++;
+	}
+}
+
+/*
+ * Run a checked request (under SPI) and hand every item to emit.  A page (at most
  * FIND_MAX_LIMIT items) is fetched at once; a find without a limit
  * (records with join_by) reads its portal in batches, so that it never
  * holds more than one.  A find of one flow that returns nothing checks that
@@ -940,19 +976,27 @@ find_run(const FindRequest *req, FindEmit emit, void *arg)
  * ---------------------------------------------------------------------
  */
 
-/* Put an item composite into a SETOF podrec.items tuplestore. */
+/*
+ * Put an item into a SETOF podrec.items tuplestore: the query's row as it
+ * is when the row type has no dropped columns (it has the same layout).
+ */
 static void
-emit_row(void *arg, Datum item, int ord)
+emit_row(void *arg, HeapTuple row, TupleDesc desc, int ord)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) arg;
-	HeapTupleHeader hdr = DatumGetHeapTupleHeader(item);
-	HeapTupleData tuple;
 
-	tuple.t_len = HeapTupleHeaderGetDatumLength(hdr);
-	ItemPointerSetInvalid(&tuple.t_self);
-	tuple.t_tableOid = InvalidOid;
-	tuple.t_data = hdr;
-	tuplestore_puttuple(rsinfo->setResult, &tuple);
+	if (desc->natts == rsinfo->setDesc->natts)
+		tuplestore_puttuple(rsinfo->setResult, row);
+	else
+	{
+		Datum	   *values = palloc(sizeof(Datum) * rsinfo->setDesc->natts);
+		bool	   *nulls = palloc(sizeof(bool) * rsinfo->setDesc->natts);
+
+		row_as_item(row, desc, rsinfo->setDesc, values, nulls);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(values);
+		pfree(nulls);
+	}
 }
 
 /* The jsonb argument argno, or NULL for SQL NULL. */
@@ -1057,13 +1101,18 @@ podrec_find_explain(PG_FUNCTION_ARGS)
 typedef struct MgetSink
 {
 	ReturnSetInfo *rsinfo;
+	TupleDesc	itemdesc;		/* the row type of podrec.items */
 	MemoryContext rowcxt;		/* reset after every row */
 	Datum		flow_id;
 } MgetSink;
 
-/* Put one (flow_id, ord, item) row into the tuplestore. */
+/*
+ * Put one (flow_id, ord, item) row into the tuplestore.  The item is the
+ * query's row copied as a composite datum when the layouts agree (no
+ * dropped columns), else formed anew.
+ */
 static void
-emit_mget_row(void *arg, Datum item, int ord)
+emit_mget_row(void *arg, HeapTuple row, TupleDesc desc, int ord)
 {
 	MgetSink   *sink = (MgetSink *) arg;
 	MemoryContext oldcxt = MemoryContextSwitchTo(sink->rowcxt);
@@ -1072,7 +1121,16 @@ emit_mget_row(void *arg, Datum item, int ord)
 
 	values[0] = sink->flow_id;
 	values[1] = Int32GetDatum(ord);
-	values[2] = item;
+	if (desc->natts == sink->itemdesc->natts)
+		values[2] = heap_copy_tuple_as_datum(row, sink->itemdesc);
+	else
+	{
+		Datum	   *v = palloc(sizeof(Datum) * sink->itemdesc->natts);
+		bool	   *n = palloc(sizeof(bool) * sink->itemdesc->natts);
+
+		row_as_item(row, desc, sink->itemdesc, v, n);
+		values[2] = heap_copy_tuple_as_datum(heap_form_tuple(sink->itemdesc, v, n), sink->itemdesc);
+	}
 	tuplestore_putvalues(sink->rsinfo->setResult, sink->rsinfo->setDesc, values, nulls);
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextReset(sink->rowcxt);
@@ -1223,6 +1281,7 @@ podrec_mget(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	sink.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	sink.itemdesc = lookup_rowtype_tupdesc(TupleDescAttr(sink.rsinfo->setDesc, 2)->atttypid, -1);
 	sink.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "podrec mget row",
 										ALLOCSET_DEFAULT_SIZES);
 	SPI_connect();
@@ -1235,6 +1294,7 @@ podrec_mget(PG_FUNCTION_ARGS)
 		find_run(&reqs[i], emit_mget_row, &sink);
 	}
 	SPI_finish();
+	ReleaseTupleDesc(sink.itemdesc);
 	MemoryContextDelete(sink.rowcxt);
 	return (Datum) 0;
 }

@@ -880,7 +880,7 @@ def suite_find(cluster):
 
     with conn.cursor() as cur:
         def mget():
-            cur.execute("SELECT m.flow_id, m.ord, (m.item).* FROM podrec.mget(%s) AS m", (body,))
+            cur.execute("SELECT * FROM podrec.mget(%s)", (body,))
             rows = cur.fetchall()
             assert len(rows) == 200, len(rows)
 
