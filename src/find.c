@@ -644,7 +644,9 @@ find_parse_params(Jsonb *params, FindMode mode, const char *prefix, FindRequest 
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("%sparameter \"limit\" must be at most %d", prefix, FIND_MAX_LIMIT),
 							 errdetail("It is " INT64_FORMAT ".", req->limit),
-							 errhint("Page with parameter \"after\" (podrec.cursor_of) to read more.")));
+							 mode == FIND_MODE_FIND
+							 ? errhint("Page with parameter \"after\" (podrec.cursor_of) to read more.")
+							 : errhint("Page with parameter \"skip\" to read more.")));
 			}
 			else if (strcmp(name, "skip") == 0 || strcmp(name, "start") == 0)
 			{

@@ -879,6 +879,9 @@ def suite_find(cluster):
     res = {"items": FIND_ITEMS, "big": FIND_BIG, "deep": FIND_DEEP, "load_s": load_s, "ops": {}}
 
     with conn.cursor() as cur:
+        # As clients call them: SELECT * (the item as one composite value
+        # from mget, as columns from find, which psycopg2 converts), and in
+        # the same form, the item as one composite value from both.
         def mget():
             cur.execute("SELECT * FROM podrec.mget(%s)", (body,))
             rows = cur.fetchall()
@@ -888,6 +891,13 @@ def suite_find(cluster):
             n = 0
             for f in flows:
                 cur.execute("SELECT * FROM podrec.find(%s, %s)", (f, '{"limit": 20}'))
+                n += len(cur.fetchall())
+            assert n == 200, n
+
+        def ten_finds_composite():
+            n = 0
+            for f in flows:
+                cur.execute("SELECT i FROM podrec.find(%s, %s) AS i", (f, '{"limit": 20}'))
                 n += len(cur.fetchall())
             assert n == 200, n
 
@@ -904,7 +914,8 @@ def suite_find(cluster):
             b += [r[0] for r in cur.fetchall()]
         if a != b:
             sys.exit("bench: mget and ten finds differ")
-        for name, fn in (("mget_10x20", mget), ("find_10_calls", ten_finds), ("mget_response_10x20", mget_response)):
+        for name, fn in (("mget_10x20", mget), ("find_10_calls", ten_finds),
+                         ("find_10_calls_composite", ten_finds_composite), ("mget_response_10x20", mget_response)):
             fn()
             res["ops"][name] = best_of(fn, runs)
             log(f"find: {name}: {res['ops'][name]['best'] * 1000:.3f} ms best of {runs}")
@@ -935,8 +946,13 @@ def suite_find(cluster):
 def find_targets(res):
     ops = res["ops"]
     rows = []
+    r = ops["mget_10x20"]["best"] / ops["find_10_calls_composite"]["best"]
+    rows.append(("mget of 10 flows x 20 items: at most 0.5x ten find calls from a client over a socket "
+                 "(items fetched in the same form)",
+                 f"<= {MGET_GOAL:g}x", f"{r:.2f}x", "PASS" if r <= MGET_GOAL else "FAIL"))
     r = ops["mget_10x20"]["best"] / ops["find_10_calls"]["best"]
-    rows.append(("mget of 10 flows x 20 items: at most 0.5x ten find calls from a client over a socket",
+    rows.append(("mget of 10 flows x 20 items: at most 0.5x ten find calls from a client over a socket "
+                 "(SELECT * from both: find's columns converted by the client)",
                  f"<= {MGET_GOAL:g}x", f"{r:.2f}x", "PASS" if r <= MGET_GOAL else "FAIL"))
     for name, label in (("after_cursor_page", "after cursor"), ("skip_page", "skip")):
         r = ops[name]["best"] / ops["first_page"]["best"]
@@ -954,7 +970,8 @@ def report_find(res, out):
     out.append("| operation | runs | best (ms) | median (ms) |")
     out.append("| --- | ---: | ---: | ---: |")
     labels = {"mget_10x20": "podrec.mget of 10 flows x 20 items, one statement",
-              "find_10_calls": "ten podrec.find calls of 20 items, one statement each",
+              "find_10_calls": "ten podrec.find calls of 20 items, one statement each (SELECT *)",
+              "find_10_calls_composite": "the same ten calls, the item as one composite value (SELECT i)",
               "mget_response_10x20": "podrec.mget_response of the same body (nested envelope)",
               "first_page": "first page of flow-big (20 items)",
               "after_cursor_page": f"page after a cursor {res['deep']:,} items deep",
