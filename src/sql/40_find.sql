@@ -70,8 +70,16 @@ BEGIN
 			MESSAGE = format('invalid flatten "%s"', podrec.ingest_clip(flatten)),
 			DETAIL = 'flatten is "flat" (one array of drops) or null (drops nested by flowId).';
 	END IF;
+	-- podrec.as_drop, written out: a call per row would cost more than the drop
 	found_drops := coalesce((
-		SELECT jsonb_agg(jsonb_build_array(m.flow_id, podrec.as_drop(m.item)) ORDER BY m.n)
+		SELECT jsonb_agg(jsonb_build_array(m.flow_id, jsonb_build_object(
+				'id', (m.item).uid,
+				'flowId', (m.item).flow_id,
+				'creationDate', floor(extract(epoch FROM (m.item).created_at) * 1000)::int8,
+				'path', CASE WHEN jsonb_typeof((m.item).doc -> 'path') = 'string' THEN (m.item).doc -> 'path'
+					ELSE coalesce(to_jsonb((SELECT f.path FROM podrec.flows AS f WHERE f.id = (m.item).flow_id)), 'null') END,
+				'elems', CASE WHEN jsonb_typeof((m.item).doc -> 'elems') = 'object' THEN (m.item).doc -> 'elems'
+					ELSE (m.item).doc END)) ORDER BY m.n)
 		FROM podrec.mget(requests) WITH ORDINALITY AS m (flow_id, ord, item, n)), '[]');
 	IF flatten = 'flat' THEN
 		body := (SELECT coalesce(jsonb_agg(e.v -> 1 ORDER BY e.i), '[]')

@@ -969,7 +969,7 @@ def report_find(res, out):
                f"fetched, best of the runs shown (median in brackets).\n")
     out.append("| operation | runs | best (ms) | median (ms) |")
     out.append("| --- | ---: | ---: | ---: |")
-    labels = {"mget_10x20": "podrec.mget of 10 flows x 20 items, one statement",
+    labels = {"mget_10x20": "podrec.mget of 10 flows x 20 items, one statement (SELECT *)",
               "find_10_calls": "ten podrec.find calls of 20 items, one statement each (SELECT *)",
               "find_10_calls_composite": "the same ten calls, the item as one composite value (SELECT i)",
               "mget_response_10x20": "podrec.mget_response of the same body (nested envelope)",
