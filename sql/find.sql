@@ -103,6 +103,8 @@ SELECT * FROM podrec.find('f54aec5c7d4c6770dba95801b', '{"status": []}');
 SELECT * FROM podrec.find('f54aec5c7d4c6770dba95801b', '{"filter": "elems.a =="}');
 SELECT * FROM podrec.find('f54aec5c7d4c6770dba95801b', '{"filter": [{"field_id": "a", "operator": "SIMILAR", "value": 1}]}');
 SELECT * FROM podrec.find('f54aec5c7d4c6770dba95801b', '{"after": "not a cursor!"}');
+SELECT * FROM podrec.find('f54aec5c7d4c6770dba95801b', '{"after": 5}');
+SELECT * FROM podrec.find('f54aec5c7d4c6770dba95801b', '{"after": ""}');
 SELECT * FROM podrec.find('f54aec5c7d4c6770dba95801b', '{"after": "bm90IGpzb24"}');
 SELECT * FROM podrec.find('f54aec5c7d4c6770dba95801b', jsonb_build_object('after', (SELECT cursor FROM first_page), 'order', 'asc'));
 SELECT * FROM podrec.find('f54aec5c7d4c6770dba95801b', jsonb_build_object('after', (SELECT cursor FROM first_page), 'sort', 'elems.a'));

@@ -474,10 +474,11 @@ bad_cursor(const FindRequest *req, const char *detail)
 static void
 param_after(FindRequest *req, const JsonbValue *v)
 {
-	const char *s = v->val.string.val;
-	int			len = v->val.string.len;
+	text	   *cursor = param_string(req, "after", v);
+	const char *s = VARDATA_ANY(cursor);
+	int			len = VARSIZE_ANY_EXHDR(cursor);
 	int			padded = (len + 3) / 4 * 4;
-	char	   *b64 = palloc(padded + 1);
+	char	   *b64;
 	char	   *raw;
 	int			rawlen;
 	Jsonb	   *jb = NULL;
@@ -486,7 +487,9 @@ param_after(FindRequest *req, const JsonbValue *v)
 	const char *want_sort = sort_name(req);
 	int64		n;
 
-	(void) param_string(req, "after", v);
+	if (len == 0 || len > 1024)
+		bad_cursor(req, len == 0 ? "It is empty." : "It is longer than any cursor.");
+	b64 = palloc(padded + 1);
 	for (int i = 0; i < len; i++)
 	{
 		char		c = s[i];
