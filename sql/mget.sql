@@ -140,7 +140,22 @@ SELECT * FROM podrec.mget('[{"flowId": "f54ad6428d4c6b0419a019285", "params": {"
 SELECT * FROM podrec.mget((SELECT jsonb_agg(jsonb_build_object('flowId', 'f' || g)) FROM generate_series(1, 101) AS g));
 SELECT podrec.mget_response('[]', 'nested');
 
+-- Tenancy: a tenant's mget sees its own flows; another account's flow does not exist.
+SELECT podrec.account_put('bob') IS NOT NULL AS bob;
+SELECT id FROM podrec.flow_put('bob-flow', 'bob');
+SELECT uid FROM podrec.item_put('bob-flow', '{"id": "d54aec5dcd4c6770dba958777", "creationDate": 1420740000000, "elems": {"a": 7}}');
+CREATE ROLE regress_mget_alice IN ROLE podrec_app;
+INSERT INTO podrec.account_roles (role_name, account_id) VALUES ('regress_mget_alice', 'alice');
+SET ROLE regress_mget_alice;
+SELECT flow_id, ord, (item).uid FROM podrec.mget('[{"flowId": "f54aec5c7d4c6770dba95801b", "params": {"limit": 1}}]');
+SELECT * FROM podrec.mget('[{"flowId": "f54aec5c7d4c6770dba95801b"}, {"flowId": "bob-flow"}]');
+SELECT podrec.mget_response('[{"flowId": "bob-flow"}]');
+RESET ROLE;
+SELECT flow_id, ord, (item).uid FROM podrec.mget('[{"flowId": "bob-flow"}]');
+
 -- Clean up for the tests that follow.
-DELETE FROM podrec.items WHERE account_id = 'alice';
-DELETE FROM podrec.flows WHERE account_id = 'alice';
-DELETE FROM podrec.accounts WHERE id = 'alice';
+DELETE FROM podrec.account_roles WHERE role_name = 'regress_mget_alice';
+DROP ROLE regress_mget_alice;
+DELETE FROM podrec.items WHERE account_id IN ('alice', 'bob');
+DELETE FROM podrec.flows WHERE account_id IN ('alice', 'bob');
+DELETE FROM podrec.accounts WHERE id IN ('alice', 'bob');
