@@ -68,6 +68,7 @@ PG_FUNCTION_INFO_V1(podrec_find_explain);
 PG_FUNCTION_INFO_V1(podrec_records_items);
 PG_FUNCTION_INFO_V1(podrec_mget);
 PG_FUNCTION_INFO_V1(podrec_cursor_of);
+PG_FUNCTION_INFO_V1(podrec_as_drop);
 
 /* SQL functions of other modules that a find calls directly. */
 extern Datum podrec_filter_compile_jsonb(PG_FUNCTION_ARGS);
@@ -1427,4 +1428,211 @@ podrec_cursor_of(PG_FUNCTION_ARGS)
 		b64[out++] = (c == '+') ? '-' : (c == '/') ? '_' : c;
 	}
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(b64, out));
+}
+
+/* ---------------------------------------------------------------------
+ * podrec.as_drop: an item as a seed-002 drop
+ * ---------------------------------------------------------------------
+ */
+
+/* Push a key onto an object being built. */
+static void
+push_key(JsonbParseState **state, const char *key)
+{
+	JsonbValue	k;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	pushJsonbValue(state, WJB_KEY, &k);
+}
+
+/* Push a text member onto an object being built. */
+static void
+push_text(JsonbParseState **state, const char *key, text *value)
+{
+	JsonbValue	v;
+
+	push_key(state, key);
+	v.type = jbvString;
+	v.val.string.val = VARDATA_ANY(value);
+	v.val.string.len = VARSIZE_ANY_EXHDR(value);
+	pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+/* Push a member holding a whole jsonb container. */
+static void
+push_container(JsonbParseState **state, const char *key, Jsonb *jb)
+{
+	JsonbValue	v;
+
+	push_key(state, key);
+	v.type = jbvBinary;
+	v.val.binary.data = &jb->root;
+	v.val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+/* The path of a flow (SQL NULL: none, or no such flow). */
+static text *
+flow_path(text *flow_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			type = TEXTOID;
+	Datum		value = PointerGetDatum(flow_id);
+	text	   *result = NULL;
+	MemoryContext callcxt = CurrentMemoryContext;
+
+	SPI_connect();
+	if (plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare("SELECT f.path FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1",
+									1, &type);
+
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "SPI_prepare failed for the path of a flow");
+		plan = p;
+	}
+	if (SPI_execute_plan(plan, &value, NULL, true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+		{
+			MemoryContext spicxt = MemoryContextSwitchTo(callcxt);
+
+			result = DatumGetTextPCopy(d);
+			MemoryContextSwitchTo(spicxt);
+		}
+	}
+	SPI_finish();
+	return result;
+}
+
+/* The flow whose path as_drop looked up last, kept for the query. */
+typedef struct FlowPathCache
+{
+	text	   *flow_id;
+	text	   *path;			/* NULL: none */
+} FlowPathCache;
+
+/* The path of a flow, looked up once for a run of items of that flow. */
+static text *
+cached_flow_path(FunctionCallInfo fcinfo, text *flow_id)
+{
+	FlowPathCache *cache = (FlowPathCache *) fcinfo->flinfo->fn_extra;
+	MemoryContext oldcxt;
+	text	   *path;
+
+	if (cache != NULL && cache->flow_id != NULL &&
+		VARSIZE_ANY_EXHDR(cache->flow_id) == VARSIZE_ANY_EXHDR(flow_id) &&
+		memcmp(VARDATA_ANY(cache->flow_id), VARDATA_ANY(flow_id), VARSIZE_ANY_EXHDR(flow_id)) == 0)
+		return cache->path;
+	path = flow_path(flow_id);
+	oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (cache == NULL)
+	{
+		cache = palloc0(sizeof(FlowPathCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->flow_id != NULL)
+		pfree(cache->flow_id);
+	if (cache->path != NULL)
+		pfree(cache->path);
+	cache->flow_id = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(flow_id));
+	cache->path = path != NULL ? (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(path)) : NULL;
+	MemoryContextSwitchTo(oldcxt);
+	return cache->path;
+}
+
+/*
+ * podrec.as_drop(item): id (the uid), flowId, creationDate (epoch ms),
+ * path (the drop's, else its flow's, else null) and elems (the drop's,
+ * else the whole item).
+ */
+Datum
+podrec_as_drop(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader item = PG_GETARG_HEAPTUPLEHEADER(0);
+	TupleDesc	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(item),
+											  HeapTupleHeaderGetTypMod(item));
+	HeapTupleData tuple;
+	Datum	   *values = palloc(sizeof(Datum) * desc->natts);
+	bool	   *nulls = palloc(sizeof(bool) * desc->natts);
+	int			a_uid = -1,
+				a_flow = -1,
+				a_created = -1,
+				a_doc = -1;
+	Jsonb	   *doc;
+	JsonbParseState *state = NULL;
+	JsonbValue *found;
+	JsonbValue	v;
+	TimestampTz created;
+	int64		ms;
+	text	   *path = NULL;
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(item);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = item;
+	heap_deform_tuple(&tuple, desc, values, nulls);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		const char *name = NameStr(TupleDescAttr(desc, i)->attname);
+
+		if (TupleDescAttr(desc, i)->attisdropped)
+			continue;
+		if (strcmp(name, "uid") == 0)
+			a_uid = i;
+		else if (strcmp(name, "flow_id") == 0)
+			a_flow = i;
+		else if (strcmp(name, "created_at") == 0)
+			a_created = i;
+		else if (strcmp(name, "doc") == 0)
+			a_doc = i;
+	}
+	ReleaseTupleDesc(desc);
+	if (a_uid < 0 || a_flow < 0 || a_created < 0 || a_doc < 0 ||
+		nulls[a_uid] || nulls[a_flow] || nulls[a_created] || nulls[a_doc])
+		PG_RETURN_NULL();
+	doc = DatumGetJsonbP(values[a_doc]);
+	created = DatumGetTimestampTz(values[a_created]);
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	push_text(&state, "id", DatumGetTextPP(values[a_uid]));
+	push_text(&state, "flowId", DatumGetTextPP(values[a_flow]));
+
+	/* epoch milliseconds, rounded down */
+	ms = created + ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
+	ms = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+	push_int64(&state, "creationDate", ms);
+
+	found = JB_ROOT_IS_OBJECT(doc) ? getKeyJsonValueFromContainer(&doc->root, "path", 4, NULL) : NULL;
+	push_key(&state, "path");
+	if (found != NULL && found->type == jbvString)
+		pushJsonbValue(&state, WJB_VALUE, found);
+	else if ((path = cached_flow_path(fcinfo, DatumGetTextPP(values[a_flow]))) != NULL)
+	{
+		v.type = jbvString;
+		v.val.string.val = VARDATA_ANY(path);
+		v.val.string.len = VARSIZE_ANY_EXHDR(path);
+		pushJsonbValue(&state, WJB_VALUE, &v);
+	}
+	else
+	{
+		v.type = jbvNull;
+		pushJsonbValue(&state, WJB_VALUE, &v);
+	}
+
+	found = JB_ROOT_IS_OBJECT(doc) ? getKeyJsonValueFromContainer(&doc->root, "elems", 5, NULL) : NULL;
+	if (found != NULL && found->type == jbvBinary && JsonContainerIsObject(found->val.binary.data))
+	{
+		push_key(&state, "elems");
+		pushJsonbValue(&state, WJB_VALUE, found);
+	}
+	else
+		push_container(&state, "elems", doc);
+
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
 }

@@ -40,18 +40,8 @@ COMMENT ON FUNCTION podrec.mget(pg_catalog.jsonb) IS
 
 CREATE FUNCTION podrec.as_drop(item podrec.items)
 	RETURNS pg_catalog.jsonb
-	LANGUAGE sql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT jsonb_build_object(
-		'id', ($1).uid,
-		'flowId', ($1).flow_id,
-		'creationDate', floor(extract(epoch FROM ($1).created_at) * 1000)::int8,
-		'path', CASE WHEN jsonb_typeof(($1).doc -> 'path') = 'string' THEN ($1).doc -> 'path'
-			ELSE coalesce(to_jsonb((SELECT f.path FROM podrec.flows AS f WHERE f.id = ($1).flow_id)), 'null') END,
-		'elems', CASE WHEN jsonb_typeof(($1).doc -> 'elems') = 'object' THEN ($1).doc -> 'elems'
-			ELSE ($1).doc END)
-$$;
+	AS 'MODULE_PATHNAME', 'podrec_as_drop'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION podrec.as_drop(podrec.items) IS
 	'an item as a seed-002 drop: id (uid), flowId, creationDate (epoch ms), path (the drop''s, else its flow''s) and elems (the drop''s, else the whole item)';
@@ -62,34 +52,26 @@ CREATE FUNCTION podrec.mget_response(requests pg_catalog.jsonb, flatten pg_catal
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	found_drops jsonb;	-- [[flowId, drop], ...] in mget order
 	body jsonb;
 BEGIN
 	IF flatten IS NOT NULL AND flatten <> 'flat' THEN
 		RAISE EXCEPTION USING ERRCODE = '22023',
 			MESSAGE = format('invalid flatten "%s"', podrec.ingest_clip(flatten)),
 			DETAIL = 'flatten is "flat" (one array of drops) or null (drops nested by flowId).';
+	ELSIF jsonb_typeof(requests) IS DISTINCT FROM 'array' THEN
+		-- mget reports what is wrong with the body
+		PERFORM FROM podrec.mget(requests);
 	END IF;
-	-- podrec.as_drop, written out: a call per row would cost more than the drop
-	found_drops := coalesce((
-		SELECT jsonb_agg(jsonb_build_array(m.flow_id, jsonb_build_object(
-				'id', (m.item).uid,
-				'flowId', (m.item).flow_id,
-				'creationDate', floor(extract(epoch FROM (m.item).created_at) * 1000)::int8,
-				'path', CASE WHEN jsonb_typeof((m.item).doc -> 'path') = 'string' THEN (m.item).doc -> 'path'
-					ELSE coalesce(to_jsonb((SELECT f.path FROM podrec.flows AS f WHERE f.id = (m.item).flow_id)), 'null') END,
-				'elems', CASE WHEN jsonb_typeof((m.item).doc -> 'elems') = 'object' THEN (m.item).doc -> 'elems'
-					ELSE (m.item).doc END)) ORDER BY m.n)
-		FROM podrec.mget(requests) WITH ORDINALITY AS m (flow_id, ord, item, n)), '[]');
 	IF flatten = 'flat' THEN
-		body := (SELECT coalesce(jsonb_agg(e.v -> 1 ORDER BY e.i), '[]')
-			FROM jsonb_array_elements(found_drops) WITH ORDINALITY AS e (v, i));
+		body := (SELECT coalesce(jsonb_agg(podrec.as_drop(m.item) ORDER BY m.n), '[]')
+			FROM podrec.mget(requests) WITH ORDINALITY AS m (flow_id, ord, item, n));
 	ELSE
+		-- every requested flow, [] when none of its items matched
 		body := (SELECT coalesce(jsonb_object_agg(r.req ->> 'flowId', coalesce(g.drops, '[]')), '{}')
 			FROM jsonb_array_elements(requests) AS r (req)
-			LEFT JOIN (SELECT e.v ->> 0 AS flow_id, jsonb_agg(e.v -> 1 ORDER BY e.i) AS drops
-				FROM jsonb_array_elements(found_drops) WITH ORDINALITY AS e (v, i)
-				GROUP BY e.v ->> 0) AS g ON g.flow_id = r.req ->> 'flowId');
+			LEFT JOIN (SELECT m.flow_id, jsonb_agg(podrec.as_drop(m.item) ORDER BY m.n) AS drops
+				FROM podrec.mget(requests) WITH ORDINALITY AS m (flow_id, ord, item, n)
+				GROUP BY m.flow_id) AS g ON g.flow_id = r.req ->> 'flowId');
 	END IF;
 	RETURN jsonb_build_object(
 		'head', jsonb_build_object('status', 200, 'ok', true, 'messages', '[]'::jsonb,
