@@ -180,5 +180,44 @@ SELECT pg_temp.request('{"authorization":"Bearer token-six"}', '{}', 'not json')
 SELECT pg_temp.request('{"authorization":');
 SELECT pg_temp.request('["authorization"]');
 SELECT pg_temp.request('{}', '"web_anon"');
+
+-- Endpoint classes: a request matching a rule of podrec.rate_limit_classes
+-- has a budget of its own with the rule's limit; the most specific rule
+-- wins (method and path, then exact path, then longer prefix, then method).
+SET podrec.rate_limit_classes = 'POST=3, /rpc/mget=1, GET /rpc/records_list=0, /rpc/*=4, post /rpc/record_create = 2';
+SHOW podrec.rate_limit_classes;
+SELECT m, p, c.*
+  FROM (VALUES ('POST', '/rpc/mget'), ('GET', '/rpc/mget'), ('post', '/items'),
+               ('GET', '/rpc/records_list'), ('POST', '/rpc/records_list'),
+               ('GET', '/rpc/source_data'), ('POST', '/rpc/record_create'),
+               ('GET', '/items'), (NULL, NULL)) AS r (m, p),
+       podrec.rate_limit_class(r.m, r.p) AS c;
+-- The class comes from request.method and request.path, as PostgREST sets them.
+CREATE FUNCTION pg_temp.call(method text, path text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_catalog.set_config('request.method', method, true);
+	PERFORM pg_catalog.set_config('request.path', path, true);
+	RETURN pg_temp.request('{"authorization":"Bearer token-classes"}', '{}');
+END
+$$;
+SELECT pg_temp.call('POST', '/rpc/mget');
+SELECT pg_temp.call('POST', '/rpc/mget');
+SELECT current_setting('regress.message')::jsonb ->> 'details' AS details;
+SELECT pg_temp.call('POST', '/items');
+SELECT pg_temp.call('PATCH', '/items');
+SELECT pg_temp.call('GET', '/rpc/records_list') FROM generate_series(1, 3);
+SELECT pg_temp.call('GET', '/items');
+SELECT pg_temp.call('GET', '/items');
+SELECT pg_temp.call('GET', '/items');
+-- Malformed rules are refused when set, and the rules in force stay.
+SET podrec.rate_limit_classes = 'POST';
+SET podrec.rate_limit_classes = '/a*b=3';
+SET podrec.rate_limit_classes = 'GET=-1';
+SET podrec.rate_limit_classes = 'GET=many';
+SET podrec.rate_limit_classes = '=4';
+SET podrec.rate_limit_classes = 'GET /a /b=4';
+SHOW podrec.rate_limit_classes;
+RESET podrec.rate_limit_classes;
+SELECT * FROM podrec.rate_limit_class('POST', '/rpc/mget');
 RESET podrec.rate_limit;
 SELECT podrec.rate_limit_reset() >= 0 AS forgot_everyone;

@@ -96,6 +96,7 @@ PG_FUNCTION_INFO_V1(podrec_rate_limit_peek);
 PG_FUNCTION_INFO_V1(podrec_rate_limit_reset);
 PG_FUNCTION_INFO_V1(podrec_rate_limit_status);
 PG_FUNCTION_INFO_V1(podrec_pre_request);
+PG_FUNCTION_INFO_V1(podrec_rate_limit_class);
 
 /* Sub-windows per window, and counters kept per client (one more). */
 #define RL_BUCKETS 60
@@ -143,6 +144,32 @@ typedef struct RateLimitResult
 static int	rl_limit = 400;
 static int	rl_window = 60;
 static int	rl_clients = 10000;
+static char *rl_classes_string = NULL;
+
+/*
+ * Endpoint classes (podrec.rate_limit_classes): requests that match a rule
+ * are counted against a budget of their own, with the rule's limit.
+ */
+#define RL_MAX_RULES 64
+#define RL_MAX_METHOD 16
+#define RL_MAX_PATH 256
+
+typedef struct RateLimitRule
+{
+	char		method[RL_MAX_METHOD];	/* upper case; "" for any method */
+	char		path[RL_MAX_PATH];	/* "" for any path */
+	bool		prefix;			/* path ended in '*': match by prefix */
+	int			limit;			/* requests per window; 0 for unlimited */
+	char		name[RL_MAX_METHOD + RL_MAX_PATH + 2];	/* the rule as written */
+} RateLimitRule;
+
+typedef struct RateLimitRules
+{
+	int			nrules;
+	RateLimitRule rules[FLEXIBLE_ARRAY_MEMBER];
+} RateLimitRules;
+
+static RateLimitRules *rl_rules = NULL;
 
 /* Shared state, NULL unless loaded from shared_preload_libraries. */
 static RateLimitShared *rl_state = NULL;
@@ -153,6 +180,8 @@ static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
 static void rl_shmem_request(void);
 static void rl_shmem_startup(void);
+static bool rl_classes_check(char **newval, void **extra, GucSource source);
+static void rl_classes_assign(const char *newval, void *extra);
 
 /* ---------------------------------------------------------------------
  * Settings and shared memory
@@ -177,6 +206,14 @@ podrec_ratelimit_init(void)
 							60, 1, 86400,
 							PGC_SIGHUP, GUC_UNIT_S,
 							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("podrec.rate_limit_classes",
+							   "Rate limits of endpoint classes: comma-separated rules METHOD, /path, /prefix* or METHOD /path, each =limit.",
+							   "A request is counted against the budget of the most specific rule it matches (method and path, then path, then method), with that rule's limit (0: unlimited); other requests against podrec.rate_limit.",
+							   &rl_classes_string,
+							   "",
+							   PGC_SUSET, 0,
+							   rl_classes_check, rl_classes_assign, NULL);
 
 	/*
 	 * The rest only makes sense, and a PGC_POSTMASTER setting can only be
@@ -267,6 +304,198 @@ require_shared_state(void)
 			 errhint("Put this line in postgresql.conf and restart the server: shared_preload_libraries = '%s%spodrec'",
 					 loaded != NULL ? loaded : "",
 					 loaded != NULL && loaded[0] != '\0' ? ", " : "")));
+}
+
+/* ---------------------------------------------------------------------
+ * Endpoint classes
+ * ---------------------------------------------------------------------
+ */
+
+/* Skip spaces and tabs. */
+static const char *
+skip_blanks(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/*
+ * Parse one rule "[METHOD] [/path[*]] = limit" of [start, end) into rule;
+ * false, with a message in GUC_check_errdetail, when it is malformed.
+ */
+static bool
+rl_parse_rule(const char *start, const char *end, RateLimitRule *rule)
+{
+	const char *eq = memchr(start, '=', end - start);
+	const char *p = start;
+	const char *q;
+	char	   *endnum;
+	char		digits[16];
+	long		limit;
+	int			len;
+
+	memset(rule, 0, sizeof(*rule));
+	if (eq == NULL)
+	{
+		GUC_check_errdetail("Rule \"%.*s\" has no \"=limit\".", (int) (end - start), start);
+		return false;
+	}
+	p = skip_blanks(p);
+	if (*p != '/' && p < eq)
+	{
+		/* A method: letters only. */
+		for (q = p; q < eq && ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z')); q++)
+			;
+		len = q - p;
+		if (len == 0 || len >= RL_MAX_METHOD)
+		{
+			GUC_check_errdetail("Rule \"%.*s\" does not start with an HTTP method or a path.", (int) (end - start), start);
+			return false;
+		}
+		for (int i = 0; i < len; i++)
+			rule->method[i] = pg_ascii_toupper((unsigned char) p[i]);
+		p = skip_blanks(q);
+	}
+	if (*p == '/')
+	{
+		for (q = p; q < eq && *q != ' ' && *q != '\t'; q++)
+			;
+		len = q - p;
+		if (len > 1 && p[len - 1] == '*')
+		{
+			rule->prefix = true;
+			len--;
+		}
+		if (len >= RL_MAX_PATH)
+		{
+			GUC_check_errdetail("Path \"%.*s\" is longer than %d bytes.", (int) (q - p), p, RL_MAX_PATH - 1);
+			return false;
+		}
+		if (memchr(p, '*', len) != NULL)
+		{
+			GUC_check_errdetail("Path \"%.*s\" has a \"*\" before its end; only a final \"*\" (a prefix) is allowed.", (int) (q - p), p);
+			return false;
+		}
+		memcpy(rule->path, p, len);
+		p = skip_blanks(q);
+	}
+	if (p != eq || (rule->method[0] == '\0' && rule->path[0] == '\0'))
+	{
+		GUC_check_errdetail("Rule \"%.*s\" must be METHOD, /path, /prefix* or METHOD /path, then =limit.", (int) (end - start), start);
+		return false;
+	}
+	len = end - (eq + 1);
+	if (len <= 0 || len >= (int) sizeof(digits))
+	{
+		GUC_check_errdetail("Rule \"%.*s\" has no valid limit.", (int) (end - start), start);
+		return false;
+	}
+	memcpy(digits, eq + 1, len);
+	digits[len] = '\0';
+	errno = 0;
+	limit = strtol(skip_blanks(digits), &endnum, 10);
+	if (errno != 0 || endnum == skip_blanks(digits) || *skip_blanks(endnum) != '\0' ||
+		limit < 0 || limit > INT_MAX)
+	{
+		GUC_check_errdetail("The limit of rule \"%.*s\" must be an integer from 0 to %d.", (int) (end - start), start, INT_MAX);
+		return false;
+	}
+	rule->limit = (int) limit;
+	snprintf(rule->name, sizeof(rule->name), "%s%s%s%s", rule->method,
+			 rule->method[0] && rule->path[0] ? " " : "", rule->path,
+			 rule->prefix ? "*" : "");
+	return true;
+}
+
+/* check_hook of podrec.rate_limit_classes: parse the rules into *extra. */
+static bool
+rl_classes_check(char **newval, void **extra, GucSource source)
+{
+	RateLimitRules *rules;
+	const char *p = *newval != NULL ? *newval : "";
+
+	/* The GUC machinery frees extra with free(): allocate it with malloc. */
+	rules = (RateLimitRules *) malloc(offsetof(RateLimitRules, rules) +
+									  RL_MAX_RULES * sizeof(RateLimitRule));
+	if (rules == NULL)
+	{
+		GUC_check_errcode(ERRCODE_OUT_OF_MEMORY);
+		GUC_check_errmsg("out of memory");
+		return false;
+	}
+	rules->nrules = 0;
+	while (*(p = skip_blanks(p)) != '\0')
+	{
+		const char *end = strchr(p, ',');
+
+		if (end == NULL)
+			end = p + strlen(p);
+		if (rules->nrules == RL_MAX_RULES)
+		{
+			GUC_check_errdetail("At most %d rules are allowed.", RL_MAX_RULES);
+			free(rules);
+			return false;
+		}
+		if (!rl_parse_rule(p, end, &rules->rules[rules->nrules]))
+		{
+			free(rules);
+			return false;
+		}
+		rules->nrules++;
+		p = *end == ',' ? end + 1 : end;
+	}
+	*extra = rules;
+	return true;
+}
+
+/* assign_hook of podrec.rate_limit_classes. */
+static void
+rl_classes_assign(const char *newval, void *extra)
+{
+	rl_rules = (RateLimitRules *) extra;
+}
+
+/*
+ * The most specific rule matching a request, or NULL: method and path over
+ * path over method; an exact path over a prefix, a longer prefix over a
+ * shorter one; the first listed among equals.
+ */
+static const RateLimitRule *
+rl_match_rule(const char *method, const char *path)
+{
+	const RateLimitRule *best = NULL;
+	int			best_score = -1;
+
+	if (rl_rules == NULL)
+		return NULL;
+	for (int i = 0; i < rl_rules->nrules; i++)
+	{
+		const RateLimitRule *r = &rl_rules->rules[i];
+		int			pathlen = strlen(r->path);
+		int			score = 0;
+
+		if (r->method[0] != '\0')
+		{
+			if (method == NULL || pg_strcasecmp(method, r->method) != 0)
+				continue;
+			score += 1;
+		}
+		if (pathlen > 0)
+		{
+			if (path == NULL ||
+				(r->prefix ? strncmp(path, r->path, pathlen) != 0 : strcmp(path, r->path) != 0))
+				continue;
+			/* Any path rule beats a method alone; exact beats every prefix. */
+			score += r->prefix ? 2 * (pathlen + 1) : 2 * (RL_MAX_PATH + 1);
+		}
+		if (score > best_score)
+		{
+			best = r;
+			best_score = score;
+		}
+	}
+	return best;
 }
 
 /* ---------------------------------------------------------------------
@@ -483,9 +712,8 @@ entry_enter(const RateLimitKey *key, uint32 hashcode, int64 width, int64 bucket)
  * whether it did.
  */
 static void
-rate_limit_take(const RateLimitKey *key, int cost, RateLimitResult *r)
+rate_limit_take(const RateLimitKey *key, int cost, int limit, RateLimitResult *r)
 {
-	int			limit = rl_limit;
 	int64		width = bucket_width();
 	TimestampTz now = GetCurrentTimestamp();
 	int64		bucket = Max(now, 0) / width;
@@ -633,7 +861,7 @@ podrec_rate_limit_take(PG_FUNCTION_ARGS)
 				 errdetail("The cost was %d.", cost)));
 
 	text_key(client_key, &key);
-	rate_limit_take(&key, cost, &r);
+	rate_limit_take(&key, cost, rl_limit, &r);
 	return_result(fcinfo, &r);
 	return (Datum) 0;
 }
@@ -808,7 +1036,7 @@ trim_blanks(const char **s, int *len)
  * the first address of X-Forwarded-For, if any.  Only the digest is kept.
  */
 static void
-pre_request_key(RateLimitKey *key)
+pre_request_key(const RateLimitRule *rule, RateLimitKey *key)
 {
 	Jsonb	   *headers = request_setting("request.headers");
 	const char *cred = NULL;
@@ -863,6 +1091,9 @@ pre_request_key(RateLimitKey *key)
 	digest_add_part(ctx, bearer ? "bearer" : "anonymous", bearer ? 6 : 9);
 	digest_add_part(ctx, cred, credlen);
 	digest_add_part(ctx, addr, addrlen);
+	/* Each endpoint class has a budget of its own. */
+	if (rule != NULL)
+		digest_add_part(ctx, rule->name, strlen(rule->name));
 	digest_end(ctx, key);
 }
 
@@ -878,7 +1109,7 @@ append_count(StringInfo buf, int n, const char *singular, const char *plural)
  * SQLSTATE PGRST, MESSAGE the JSON error body, DETAIL the status and headers.
  */
 static void
-raise_too_many_requests(const RateLimitResult *r)
+raise_too_many_requests(const RateLimitResult *r, const RateLimitRule *rule)
 {
 	StringInfoData text;
 	StringInfoData message;
@@ -891,7 +1122,11 @@ raise_too_many_requests(const RateLimitResult *r)
 	append_count(&text, r->limit, "request", "requests");
 	appendStringInfoString(&text, " per ");
 	append_count(&text, rl_window, "second", "seconds");
-	appendStringInfoString(&text, " are allowed for each token and client address.");
+	appendStringInfoString(&text, r->limit == 1 ? " is" : " are");
+	appendStringInfoString(&text, " allowed for each token and client address");
+	if (rule != NULL)
+		appendStringInfo(&text, " on %s", rule->name);
+	appendStringInfoChar(&text, '.');
 	escape_json(&message, text.data);
 	appendStringInfoString(&message, ",\"hint\":");
 	resetStringInfo(&text);
@@ -1009,15 +1244,45 @@ podrec_pre_request(PG_FUNCTION_ARGS)
 {
 	RateLimitKey key;
 	RateLimitResult r;
+	const RateLimitRule *rule;
+	int			limit;
 
 	require_shared_state();
-	if (rl_limit == 0)
+	rule = rl_match_rule(GetConfigOption("request.method", true, false),
+						 GetConfigOption("request.path", true, false));
+	limit = rule != NULL ? rule->limit : rl_limit;
+	if (limit == 0)
 		PG_RETURN_VOID();
-	pre_request_key(&key);
-	rate_limit_take(&key, 1, &r);
+	pre_request_key(rule, &key);
+	rate_limit_take(&key, 1, limit, &r);
 	if (!r.allowed)
-		raise_too_many_requests(&r);
+		raise_too_many_requests(&r, rule);
 	if (r.enabled)
 		add_response_headers(&r);
 	PG_RETURN_VOID();
+}
+
+/*
+ * rate_limit_class(method text, path text)
+ *		returns table(class text, limit_per_window integer)
+ *
+ * The endpoint class a request would be counted in (NULL: the default
+ * budget of podrec.rate_limit) and its limit (NULL: unlimited).
+ */
+Datum
+podrec_rate_limit_class(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *method = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *path = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	const RateLimitRule *rule = rl_match_rule(method, path);
+	int			limit = rule != NULL ? rule->limit : rl_limit;
+	Datum		values[2];
+	bool		nulls[2] = {rule == NULL, limit == 0};
+
+	InitMaterializedSRF(fcinfo, 0);
+	values[0] = rule != NULL ? CStringGetTextDatum(rule->name) : (Datum) 0;
+	values[1] = Int32GetDatum(limit);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
 }

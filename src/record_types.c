@@ -159,6 +159,10 @@ typedef struct RecField
 	Jsonb	   *dflt;			/* default value, or NULL */
 	Datum		computed;		/* jsonpath, or 0 */
 	Jsonb	   *vars;			/* variables of the computed expression */
+	bool		reads_all;		/* the expression may read any key of the record */
+	int			nreads;			/* else the top-level keys it reads ($.key) */
+	char	  **reads;
+	int		   *readlens;
 	ParseMode	parse_mode;		/* the mode, or the fallback of parse_by */
 	int			parse_by;		/* index of the field choosing the mode, or -1 */
 	int			nchoices;
@@ -180,6 +184,8 @@ typedef struct DefCache
 	char	   *bytes;
 	Size		len;
 	RecDef	   *def;
+	char	   *raw;			/* the definition's datum as it came (compressed, a */
+	Size		rawlen;			/* TOAST pointer), or NULL: seen again, no detoasting */
 	Oid			artifact_seq;	/* podrec.artifacts_id_seq, once looked up */
 } DefCache;
 
@@ -473,6 +479,72 @@ field_by_id(const RecDef *def, int64 id)
 	return -1;
 }
 
+static void jsonb_to_value(Jsonb *jb, JsonbValue *out);
+
+/*
+ * The top-level keys of the record that f's computed expression reads: the
+ * keys of its root accessors $."key", read from the canonical text of the
+ * path (string literals "...", variables $"name").  Any other use of the
+ * root ($ alone, $ ?, $[*], $.*) may read anything: reads_all.
+ */
+static void
+compile_reads(RecField *f)
+{
+	char	   *s = DatumGetCString(DirectFunctionCall1(jsonpath_out, f->computed));
+	size_t		i = 0,
+				len = strlen(s);
+	int			cap = 4;
+
+	f->reads = palloc(sizeof(char *) * cap);
+	f->readlens = palloc(sizeof(int) * cap);
+	while (i < len)
+	{
+		if (s[i] == '"')
+		{
+			for (i++; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			i++;
+		}
+		else if (s[i] == '$' && i + 1 < len && s[i + 1] == '"')
+		{
+			/* a variable: skip its name */
+			for (i += 2; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			i++;
+		}
+		else if (s[i] == '$')
+		{
+			size_t		start = i + 2;
+			JsonbValue	v;
+
+			if (i + 2 >= len || s[i + 1] != '.' || s[i + 2] != '"')
+			{
+				f->reads_all = true;
+				return;
+			}
+			for (i = start + 1; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			i++;
+			jsonb_to_value(DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+															  CStringGetDatum(pnstrdup(s + start, i - start)))), &v);
+			if (f->nreads == cap)
+			{
+				cap *= 2;
+				f->reads = repalloc(f->reads, sizeof(char *) * cap);
+				f->readlens = repalloc(f->readlens, sizeof(int) * cap);
+			}
+			f->reads[f->nreads] = v.val.string.val;
+			f->readlens[f->nreads] = v.val.string.len;
+			f->nreads++;
+		}
+		else
+			i++;
+	}
+}
+
 /* Compile one field definition object into *f; parse_by is resolved later. */
 static void
 compile_field(const FJson *obj, RecField *f, int64 *parse_by_id)
@@ -553,6 +625,7 @@ compile_field(const FJson *obj, RecField *f, int64 *parse_by_id)
 			f->vars = def_jsonb(j);
 		else
 			f->vars = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
+		compile_reads(f);
 	}
 
 	j = fjson_get(obj, "parse_mode");
@@ -622,11 +695,21 @@ static DefCache *
 cached_def(FunctionCallInfo fcinfo, int argno)
 {
 	DefCache   *cache = (DefCache *) fcinfo->flinfo->fn_extra;
-	struct varlena *raw = PG_GETARG_VARLENA_PP(argno);
-	const char *bytes = VARDATA_ANY(raw);
-	Size		len = VARSIZE_ANY_EXHDR(raw);
+	struct varlena *given = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+	bool		stable = !VARATT_IS_EXTERNAL(given) || VARATT_IS_EXTERNAL_ONDISK(given);
+	Size		givenlen = VARSIZE_ANY(given);
+	struct varlena *raw;
+	const char *bytes;
+	Size		len;
 	MemoryContext old;
 
+	/* The same datum as last time (a batch passes one): no detoasting. */
+	if (cache != NULL && cache->def != NULL && cache->raw != NULL && stable &&
+		cache->rawlen == givenlen && memcmp(cache->raw, given, givenlen) == 0)
+		return cache;
+	raw = PG_GETARG_VARLENA_PP(argno);
+	bytes = VARDATA_ANY(raw);
+	len = VARSIZE_ANY_EXHDR(raw);
 	if (cache != NULL && cache->def != NULL && cache->len == len &&
 		memcmp(cache->bytes, bytes, len) == 0)
 		return cache;
@@ -644,12 +727,20 @@ cached_def(FunctionCallInfo fcinfo, int argno)
 		cache->def = NULL;
 		cache->bytes = NULL;
 		cache->len = 0;
+		cache->raw = NULL;
+		cache->rawlen = 0;
 	}
 	old = MemoryContextSwitchTo(cache->context);
 	cache->def = compile_def(PG_GETARG_JSONB_P_COPY(argno));
 	cache->bytes = palloc(len + 1);
 	memcpy(cache->bytes, bytes, len);
 	cache->len = len;
+	if (stable)
+	{
+		cache->raw = palloc(givenlen);
+		memcpy(cache->raw, given, givenlen);
+		cache->rawlen = givenlen;
+	}
 	MemoryContextSwitchTo(old);
 	return cache;
 }
@@ -1002,11 +1093,12 @@ doc_object(void)
 	return node;
 }
 
-/* Add a member to an object node. */
+/* Add a member to an object node, in key order. */
 static DocNode *
 doc_add(DocNode *node, char *key, int keylen)
 {
 	DocNode    *kid = palloc0(sizeof(DocNode));
+	int			pos;
 
 	if (node->n == node->cap)
 	{
@@ -1018,9 +1110,21 @@ doc_add(DocNode *node, char *key, int keylen)
 		node->kids = node->kids ? repalloc(node->kids, sizeof(DocNode *) * node->cap)
 			: palloc(sizeof(DocNode *) * node->cap);
 	}
-	node->keys[node->n] = key;
-	node->keylens[node->n] = keylen;
-	node->kids[node->n] = kid;
+	/*
+	 * Members stay in jsonb's key order (shorter first, then bytewise), so
+	 * that the sort of each object when the tree becomes a Jsonb finds them
+	 * in order and returns at once.
+	 */
+	pos = node->n;
+	while (pos > 0 && (node->keylens[pos - 1] > keylen ||
+					   (node->keylens[pos - 1] == keylen && memcmp(node->keys[pos - 1], key, keylen) > 0)))
+		pos--;
+	memmove(&node->keys[pos + 1], &node->keys[pos], sizeof(char *) * (node->n - pos));
+	memmove(&node->keylens[pos + 1], &node->keylens[pos], sizeof(int) * (node->n - pos));
+	memmove(&node->kids[pos + 1], &node->kids[pos], sizeof(DocNode *) * (node->n - pos));
+	node->keys[pos] = key;
+	node->keylens[pos] = keylen;
+	node->kids[pos] = kid;
 	node->n++;
 	return kid;
 }
@@ -1429,6 +1533,27 @@ parse_mode_of(const RecDef *def, const FieldState *st, int i, const char **why)
 	return f->parse_mode;
 }
 
+/*
+ * Does f's computed expression need the record serialized again?  changed
+ * lists the top-level keys of the fields set since the last serialization.
+ */
+static bool
+reads_changed(const RecField *f, char **changed, int *changedlens, int nchanged)
+{
+	int			i,
+				k;
+
+	if (nchanged == 0)
+		return false;
+	if (f->reads_all)
+		return true;
+	for (i = 0; i < f->nreads; i++)
+		for (k = 0; k < nchanged; k++)
+			if (f->readlens[i] == changedlens[k] && memcmp(f->reads[i], changed[k], changedlens[k]) == 0)
+				return true;
+	return false;
+}
+
 /* Evaluate field f's computed expression over doc; false when it yields nothing. */
 static bool
 eval_computed(const RecField *f, Jsonb *doc, JsonbValue *out)
@@ -1603,6 +1728,10 @@ podrec_record_assemble(PG_FUNCTION_ARGS)
 	bool		nulls[3] = {false, false, true};
 	int			i,
 				pass;
+	Jsonb	   *snap;
+	char	  **changed;
+	int		   *changedlens;
+	int			nchanged;
 
 	if (PG_ARGISNULL(0))
 		elog(ERROR, "record_assemble needs a record type definition");
@@ -1660,7 +1789,15 @@ podrec_record_assemble(PG_FUNCTION_ARGS)
 				finish_field(cache, def, st, i, root, old_doc, &artifacts, &nartifacts);
 		}
 
-	/* Computed fields, in position order, each seeing the ones before it. */
+	/*
+	 * Computed fields, in position order, each seeing the ones before it.
+	 * The record is serialized for an expression only when a field it reads
+	 * changed since the last time (most expressions read given fields).
+	 */
+	snap = NULL;
+	nchanged = 0;
+	changed = palloc(sizeof(char *) * Max(def->n, 1));
+	changedlens = palloc(sizeof(int) * Max(def->n, 1));
 	for (i = 0; i < def->n; i++)
 	{
 		const RecField *f = &def->f[i];
@@ -1689,7 +1826,12 @@ podrec_record_assemble(PG_FUNCTION_ARGS)
 			}
 			if (derived)
 			{
-				if (eval_computed(f, doc_to_jsonb(root), &v))
+				if (snap == NULL || reads_changed(f, changed, changedlens, nchanged))
+				{
+					snap = doc_to_jsonb(root);
+					nchanged = 0;
+				}
+				if (eval_computed(f, snap, &v))
 				{
 					coerce_value(f, &v, PM_NONE, "computed ", NULL, &s->value);
 					s->has = true;
@@ -1702,6 +1844,12 @@ podrec_record_assemble(PG_FUNCTION_ARGS)
 		if (!update)
 			take_default(def, st, i);
 		finish_field(cache, def, st, i, root, old_doc, &artifacts, &nartifacts);
+		if (s->changed && f->nsegs > 0)
+		{
+			changed[nchanged] = f->segs[0];
+			changedlens[nchanged] = f->seglens[0];
+			nchanged++;
+		}
 	}
 
 	/* Required fields. */

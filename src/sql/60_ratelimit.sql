@@ -56,3 +56,11 @@ CREATE FUNCTION podrec.pre_request()
 
 COMMENT ON FUNCTION podrec.pre_request() IS
 	'PostgREST db-pre-request: count the request against the budget of its bearer token (or anonymous role) and X-Forwarded-For address; raise PGRST with HTTP 429 and Retry-After when it is spent, else set X-RateLimit-* response headers';
+
+CREATE FUNCTION podrec.rate_limit_class(method pg_catalog.text, path pg_catalog.text)
+	RETURNS TABLE(class pg_catalog.text, limit_per_window pg_catalog.int4)
+	AS 'MODULE_PATHNAME', 'podrec_rate_limit_class'
+	LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE ROWS 1;
+
+COMMENT ON FUNCTION podrec.rate_limit_class(pg_catalog.text, pg_catalog.text) IS
+	'the podrec.rate_limit_classes rule a request with this HTTP method and path is counted under (NULL: the default budget of podrec.rate_limit) and its limit per window (NULL: unlimited)';

@@ -10,7 +10,9 @@ flattening large tables in one query; "records" creates typed records with
 records_create in batches and times records_list pages against hand-written
 SQL that uses the same indexes; "filters" times podrec.matches on a
 GIN-indexed table (a selective equality's first page against flattening every
-row, an unindexable icontains against the same test in jsonpath); "find" times
+row, an unindexable icontains against the same test in jsonpath); "record_create" times the
+typed create of seed 004 (podrec.record_create) in batches, for the seed's own
+record type and for request logs under their real names; "find" times
 podrec.mget of 10 flows x 20 items against ten podrec.find calls from the
 client, and pages deep into a flow (after cursor, skip) against the first.  Each suite starts from a fresh
 throwaway cluster, generates its data in the server (test/bench/sql) and
@@ -24,7 +26,8 @@ Settings come from the environment (defaults in brackets):
     BENCH_SIZES          table sizes for the timings [100000; filters: 1000000]
     BENCH_MEMORY_SIZES   table sizes for the memory suite [100000 1000000]
     BENCH_RECORDS        records of the records suite [1000000]
-    BENCH_RECORDS_BATCH  records per records_create call [10000]
+    BENCH_RECORDS_BATCH  records per records_create and record_create call [10000]
+    BENCH_CREATE_RECORDS records of each record type in the record_create suite [200000]
     BENCH_REPEAT         runs of each timing; the best is kept [3]
     BENCH_SAMPLE         rows the slow baselines run on, scaled up [10000]
     BENCH_CLIENT_ROWS    most rows the Python client fetches, scaled up [100000]
@@ -77,6 +80,7 @@ FILTER_SIZES = env_int_list("BENCH_SIZES", "1000000")
 MEMORY_SIZES = env_int_list("BENCH_MEMORY_SIZES", "100000 1000000")
 RECORDS = int(os.environ.get("BENCH_RECORDS", "1000000"))
 RECORDS_BATCH = int(os.environ.get("BENCH_RECORDS_BATCH", "10000"))
+CREATE_RECORDS = int(os.environ.get("BENCH_CREATE_RECORDS", "200000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 SAMPLE = int(os.environ.get("BENCH_SAMPLE", "10000"))
 CLIENT_ROWS = int(os.environ.get("BENCH_CLIENT_ROWS", "100000"))
@@ -989,8 +993,181 @@ def report_find(res, out):
     out.append("```\n" + res["plan_after"] + "\n```\n")
 
 
+# ---------------------------------------------------------------------------
+# Typed create (seed 004): podrec.record_create in batches
+# ---------------------------------------------------------------------------
+
+# Payloads of record g of each template, from hashes of g (the same on every
+# run): both parse modes of the type field, usage, the renamed field, custom
+# properties, identifiers, some failed requests.
+CREATE_PAYLOADS = """
+CREATE FUNCTION bench.seed004_payload(g bigint) RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN jsonb_strip_nulls(jsonb_build_object(
+    'unique_id', 'record_' || g,
+    'field_3', CASE WHEN bench.rnd(g, 1, 10) = 0 THEN 'type_b' ELSE 'type_a' END,
+    'field_4', (ARRAY['sample-value', 'sample-value-123', 'other'])[1 + bench.rnd(g, 2, 3)],
+    'field_1', CASE WHEN bench.rnd(g, 1, 10) = 0 THEN 'Sample text ' || g
+        ELSE '[{"role":"user","content":"question ' || g || '"}]' END,
+    'field_2', '{"role":"assistant","content":"answer ' || bench.rnd(g, 3, 100000) || '"}',
+    'field_5', jsonb_build_object('sub_field_a', bench.rnd(g, 4, 2000), 'sub_field_b', bench.rnd(g, 5, 500)),
+    CASE WHEN bench.rnd(g, 6, 2) = 0 THEN 'field_7' ELSE 'field_7_old' END, bench.rnd(g, 7, 5000) / 1000.0,
+    'field_8', bench.rnd(g, 8, 800) / 1000.0,
+    'field_9', jsonb_build_object('prop_1', 'value_a', 'prop_2', 'v1.0.' || bench.rnd(g, 9, 5),
+        'prop_3', 'tier_' || chr(97 + bench.rnd(g, 10, 3)::int)),
+    'field_10', 'entity_' || bench.rnd(g, 11, 10000),
+    'field_11', 'thread_' || bench.rnd(g, 12, 100000),
+    'field_12', 'ref_' || g,
+    'field_18', CASE WHEN bench.rnd(g, 13, 50) = 0 THEN 500 END,
+    'field_19', CASE WHEN bench.rnd(g, 13, 50) = 0 THEN 'upstream error' END));
+CREATE FUNCTION bench.request_log_payload(g bigint) RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN jsonb_strip_nulls(jsonb_build_object(
+    'unique_id', 'log_' || g,
+    'log_type', CASE WHEN bench.rnd(g, 1, 10) = 0 THEN 'embedding' ELSE 'chat' END,
+    'model', (ARRAY['gpt-4o', 'gpt-4o-mini', 'claude'])[1 + bench.rnd(g, 2, 3)],
+    'input', CASE WHEN bench.rnd(g, 1, 10) = 0 THEN 'Text to embed ' || g
+        ELSE '[{"role":"user","content":"question ' || g || '"}]' END,
+    'output', CASE WHEN bench.rnd(g, 1, 10) = 0 THEN NULL
+        ELSE '{"role":"assistant","content":"answer ' || bench.rnd(g, 3, 100000) || '"}' END,
+    'usage', jsonb_build_object('prompt_tokens', bench.rnd(g, 4, 2000), 'completion_tokens', bench.rnd(g, 5, 500)),
+    CASE WHEN bench.rnd(g, 6, 2) = 0 THEN 'latency' ELSE 'generation_time' END, bench.rnd(g, 7, 5000) / 1000.0,
+    'time_to_first_token', bench.rnd(g, 8, 800) / 1000.0,
+    'metadata', jsonb_build_object('environment', 'production', 'version', 'v1.0.' || bench.rnd(g, 9, 5),
+        'user_tier', (ARRAY['free', 'premium', 'enterprise'])[1 + bench.rnd(g, 10, 3)]),
+    'customer_identifier', 'user_' || bench.rnd(g, 11, 10000),
+    'thread_identifier', 'thread_' || bench.rnd(g, 12, 100000),
+    'custom_identifier', 'ticket_' || g,
+    'status_code', CASE WHEN bench.rnd(g, 13, 50) = 0 THEN 500 END,
+    'error_message', CASE WHEN bench.rnd(g, 13, 50) = 0 THEN 'upstream error' END));
+"""
+
+RECORD_CREATE_GOAL = 10000
+
+
+def proc_cpu_seconds(pid):
+    """CPU time (user + system) a process has used, from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def suite_record_create(cluster):
+    conn = cluster.connect()
+    with conn.cursor() as cur:
+        cur.execute(CREATE_PAYLOADS)
+        cur.execute("SELECT podrec.account_put('bench')")
+        cur.execute("INSERT INTO podrec.account_roles (role_name, account_id) VALUES (current_user, 'bench')")
+        cur.execute("SELECT podrec.record_type_install('seed004') ->> 'id'")
+        cur.execute("SELECT podrec.record_type_install('request_logs') ->> 'id'")
+    # The goal is per core: the backend's own CPU time, read from /proc (the wall
+    # time is reported too; on a busy machine it is longer).
+    pid = sql_one(conn, "SELECT pg_backend_pid()")
+    result = {"records": CREATE_RECORDS, "batch": RECORDS_BATCH, "types": []}
+    for template, payload in (("seed004", "bench.seed004_payload"), ("request_logs", "bench.request_log_payload")):
+        log(f"record_create {template}: {CREATE_RECORDS:,} records in batches of {RECORDS_BATCH:,}")
+        spent = 0.0
+        cpu = 0.0
+        first = None
+        for start in range(1, CREATE_RECORDS + 1, RECORDS_BATCH):
+            end = min(start + RECORDS_BATCH - 1, CREATE_RECORDS)
+            with conn.cursor() as cur:
+                cur.execute("DROP TABLE IF EXISTS pg_temp.batch")
+                cur.execute(f"CREATE TEMP TABLE batch AS SELECT jsonb_agg({payload}(g) ORDER BY g) AS j "
+                            f"FROM generate_series({start}, {end}) AS g")
+                if first is None:
+                    cur.execute("CREATE TEMP TABLE first_batch AS SELECT j FROM batch")
+                    first = end - start + 1
+                c0 = proc_cpu_seconds(pid)
+                t0 = time.perf_counter()
+                cur.execute("SELECT jsonb_array_length(podrec.record_create((SELECT j FROM batch), %s))", (template,))
+                spent += time.perf_counter() - t0
+                cpu += proc_cpu_seconds(pid) - c0
+                if cur.fetchone()[0] != end - start + 1:
+                    sys.exit(f"bench: record_create {template} returned a short batch")
+        rate = CREATE_RECORDS / cpu
+        log(f"record_create {template}: {cpu:.1f} s of CPU ({spent:.1f} s of wall time): {rate:,.0f} records "
+            f"a CPU second ({CREATE_RECORDS / spent:,.0f} a wall second)")
+        # A retried batch: every unique_id is taken, each create returns the stored record.
+        with conn.cursor() as cur:
+            retry = []
+            for _ in range(REPEAT):
+                t0 = time.perf_counter()
+                cur.execute("SELECT jsonb_array_length(podrec.record_create((SELECT j FROM pg_temp.first_batch), %s))",
+                            (template,))
+                retry.append(time.perf_counter() - t0)
+            cur.execute("SELECT count(*) FROM podrec.items AS i JOIN podrec.record_types AS t "
+                        "ON t.id = i.record_type_id WHERE t.name = %s", (template,))
+            stored = cur.fetchone()[0]
+            cur.execute("DROP TABLE pg_temp.first_batch")
+        if stored != CREATE_RECORDS:
+            sys.exit(f"bench: record_create {template} stored {stored:,} records, not {CREATE_RECORDS:,}")
+        result["types"].append({"template": template, "seconds": spent, "cpu_seconds": cpu, "rate": rate,
+                                "wall_rate": CREATE_RECORDS / spent, "retry_rate": first / min(retry)})
+        log(f"record_create {template}: a retried batch of {first:,}: {first / min(retry):,.0f} records a second")
+    # The inbox: creates that do not wait, then completed by record_inbox_process.
+    n = min(RECORDS_BATCH, CREATE_RECORDS)
+    with conn.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE later AS SELECT jsonb_agg(bench.seed004_payload(g) || "
+                    "jsonb_build_object('unique_id', 'later_' || g, 'field_21', jsonb_build_object('option_a', false)) ORDER BY g) AS j "
+                    "FROM generate_series(1, %s) AS g", (n,))
+        t0 = time.perf_counter()
+        cur.execute("SELECT jsonb_array_length(podrec.record_create((SELECT j FROM later), 'seed004'))")
+        ack = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        cur.execute("SELECT podrec.record_inbox_process(%s)", (n,))
+        done = cur.fetchone()[0]
+        process = time.perf_counter() - t0
+    if done != n:
+        sys.exit(f"bench: record_inbox_process made {done:,} records, not {n:,}")
+    result["inbox"] = {"records": n, "ack_rate": n / ack, "process_rate": n / process}
+    log(f"record_create without waiting: {n / ack:,.0f} acknowledged a second; "
+        f"record_inbox_process: {n / process:,.0f} a second")
+    result["table_bytes"] = sql_one(conn, "SELECT pg_total_relation_size('podrec.items')")
+    conn.close()
+    return result
+
+
+def record_create_targets(res):
+    rows = []
+    for t in res["types"]:
+        rows.append((f"record_create ({t['template']}) in batches of {res['batch']:,}: at least "
+                     f"{RECORD_CREATE_GOAL:,} records a second on one core",
+                     f">= {RECORD_CREATE_GOAL:,}/s", f"{t['rate']:,.0f}/s of CPU",
+                     "PASS" if t["rate"] >= RECORD_CREATE_GOAL else "FAIL"))
+    return rows
+
+
+def report_record_create(res, out):
+    out.append("## Typed create (record_create)\n")
+    out.append(f"Run {res['date']}. {res['records']:,} records of each record type, created with "
+               f"`podrec.record_create(batch, type)` in batches of {res['batch']:,} by one backend; the rate "
+               f"per core is records per second of the backend's CPU time (user + system, from /proc), the "
+               f"wall rate is what the client saw (lower when other work shares the cores): "
+               f"the seed's own type `seed004` and request logs under their real names `request_logs` "
+               f"(parse modes chosen by the type field, the renamed field, 8 computed fields, 6 rules, "
+               f"3 indexed fields, a unique_id each). A retried batch sends the first batch again: every "
+               f"unique_id is taken and each create returns the stored record. Table and indexes "
+               f"{res['table_bytes'] / 1024 / 1024:.0f} MB at the end.\n")
+    out.append("| record type | CPU seconds | records a CPU second | wall seconds | records a wall second | "
+               "retried batch, records a wall second |")
+    out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for t in res["types"]:
+        out.append(f"| {t['template']} | {t['cpu_seconds']:.1f} | {t['rate']:,.0f} | {t['seconds']:.1f} | "
+                   f"{t['wall_rate']:,.0f} | {t['retry_rate']:,.0f} |")
+    out.append("")
+    i = res["inbox"]
+    out.append(f"Creates that do not wait (`field_21.option_a = false`), {i['records']:,} in one batch: "
+               f"{i['ack_rate']:,.0f} acknowledged a second; `podrec.record_inbox_process()` then makes "
+               f"{i['process_rate']:,.0f} records a second (one batch per record type).\n")
+    out.append("| target | goal | measured | result |")
+    out.append("| --- | --- | --- | --- |")
+    for r in record_create_targets(res):
+        out.append("| " + " | ".join(r) + " |")
+    out.append("")
+
 SUITES = {"flatten": suite_flatten, "memory": suite_memory, "records": suite_records, "filters": suite_filters,
-          "find": suite_find}
+          "record_create": suite_record_create, "find": suite_find}
 
 
 # ---------------------------------------------------------------------------
@@ -1191,6 +1368,8 @@ def write_report(results):
         report_records(results["records"], out)
     if "filters" in results:
         report_filters(results["filters"], out)
+    if "record_create" in results:
+        report_record_create(results["record_create"], out)
     if "find" in results:
         report_find(results["find"], out)
     with open(os.path.join(RESULTS, "latest.md"), "w") as f:
@@ -1250,6 +1429,8 @@ def main(argv):
     if "records" in results:
         verdicts += records_targets(results["records"])
     verdicts += [r for s in results.get("filters", {}).get("sizes", []) for r in filter_target_rows(s)]
+    if "record_create" in results:
+        verdicts += record_create_targets(results["record_create"])
     if "find" in results:
         verdicts += find_targets(results["find"])
     for text, goal, measured, verdict in verdicts:

@@ -104,7 +104,8 @@ foreach my $db ('from_custom', 'from_plain')
 			SELECT string_agg(c::regclass::text, ',' ORDER BY c::regclass::text)
 			FROM pg_extension, unnest(extconfig) AS c WHERE extname = 'podrec'}),
 		'podrec.account_roles,podrec.accounts,podrec.artifacts,podrec.artifacts_id_seq,podrec.flows,podrec.items,podrec.items_id_seq,'
-		  . 'podrec.record_fields,podrec.record_fields_id_seq,podrec.record_types,podrec.record_types_id_seq',
+		  . 'podrec.record_fields,podrec.record_fields_id_seq,podrec.record_inbox,podrec.record_inbox_id_seq,'
+		  . 'podrec.record_types,podrec.record_types_id_seq',
 		"$db: the tables and the sequence are still dumped");
 
 	# Row-level security comes back with the extension (not twice), and the
@@ -113,7 +114,7 @@ foreach my $db ('from_custom', 'from_plain')
 			SELECT string_agg(c.relname || ':' || c.relforcerowsecurity || ':' ||
 				(SELECT count(*) FROM pg_policy AS p WHERE p.polrelid = c.oid), ',' ORDER BY c.relname)
 			FROM pg_class AS c WHERE c.relnamespace = 'podrec'::regnamespace AND c.relkind = 'r'}),
-		'account_roles:true:2,accounts:true:2,artifacts:true:2,flows:true:2,items:true:2,record_fields:true:2,record_types:true:2',
+		'account_roles:true:2,accounts:true:2,artifacts:true:2,flows:true:2,items:true:2,record_fields:true:2,record_inbox:true:2,record_types:true:2',
 		"$db: every table has its policies, forced");
 	is( $node->safe_psql($db, q{
 			SET ROLE dump_alice;

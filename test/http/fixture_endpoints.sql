@@ -1,0 +1,55 @@
+-- Fixture for the endpoint cases (test/http/cases/endpoints): every seed's endpoint in
+-- podrec_api, each with the seed's own example data. Loaded by a superuser into a fresh
+-- database (test/suites/http.sh); roles are global to the cluster, so they are created
+-- only when missing.
+
+\set ON_ERROR_STOP on
+
+CREATE EXTENSION podrec;
+
+-- PostgREST logs in as the authenticator and switches to podrec_anon or podrec_user.
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) 'podrec_authenticator') THEN
+		CREATE ROLE podrec_authenticator LOGIN NOINHERIT PASSWORD 'podrec';
+	END IF;
+	IF NOT pg_catalog.pg_has_role('podrec_authenticator', 'podrec_anon', 'MEMBER') THEN
+		GRANT podrec_anon TO podrec_authenticator;
+	END IF;
+	IF NOT pg_catalog.pg_has_role('podrec_authenticator', 'podrec_user', 'MEMBER') THEN
+		GRANT podrec_user TO podrec_authenticator;
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) 'http_api_app_b') THEN
+		CREATE ROLE http_api_app_b NOLOGIN IN ROLE podrec_app;
+	END IF;
+END
+$$;
+
+SET TimeZone = 'UTC';
+ALTER DATABASE :"DBNAME" SET podrec.records_base_url = 'https://tenant.example.com/api/v1/records';
+
+-- Seed 001: the record type of the sample (fields Story name 1, Timestamp 2, Alert 3)
+-- and its three records, in account acme's story "Create new issue".
+SELECT podrec.account_put('acme', 'Acme');
+SELECT podrec.flow_put('story-1', 'acme', 'Create new issue');
+SELECT podrec.record_type_create('Alerts', '[
+	{"name": "Alert", "result_type": "TEXT_ENUM", "fixed_values": ["High", "Medium", "Low"]}]', 'acme') ->> 'id' AS record_type_id;
+SELECT count(*) FROM podrec.records_create(1, '[{"Alert": "High", "Timestamp": "2023-06-06T16:18:34Z"}]', 'story-1', case_ids => '{1,2}');
+SELECT count(*) FROM podrec.records_create(1, '[{"Alert": "Medium", "Timestamp": "2023-06-13T18:13:15Z"}]', 'story-1', case_ids => '{1}');
+SELECT count(*) FROM podrec.records_create(1, '[{"Alert": "Low", "Timestamp": "2023-06-13T18:13:16Z"}]', 'story-1');
+UPDATE podrec.items SET updated_at = created_at WHERE record_type_id = 1;
+
+-- A second account with a record type of its own, which acme must never see.
+SELECT podrec.account_put('globex', 'Globex');
+SELECT podrec.flow_put('story-g', 'globex', 'Globex story');
+SELECT podrec.record_type_create('Secrets', '[{"name": "Secret", "result_type": "TEXT"}]', 'globex') ->> 'id' AS record_type_id;
+SELECT count(*) FROM podrec.records_create(2, '[{"Secret": "globex only"}]', 'story-g');
+
+-- Seed 004: the seed's own record type for account org_xyz789, and the request-log type
+-- under Keywords AI's names for account keywords; the second account has both, so its
+-- requests name the type in the header X-Record-Type.
+SELECT podrec.account_put('org_xyz789', 'Seed 004 org');
+SELECT podrec.record_type_install('seed004', account_id => 'org_xyz789') ->> 'id' AS seed004_type;
+SELECT podrec.account_put('keywords', 'Keywords');
+SELECT podrec.record_type_install('request_logs', account_id => 'keywords') ->> 'id' AS request_logs_type;
+SELECT podrec.record_type_install('seed004', 'seed004 copy', account_id => 'keywords') ->> 'id' AS seed004_copy_type;
