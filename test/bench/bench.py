@@ -15,7 +15,9 @@ typed create of seed 004 (podrec.record_create) in batches, for the seed's own
 record type and for request logs under their real names; "shard" loads
 the same items on one node and on a postgres_fdw coordinator with 1, 2, ...
 shards (clusters of its own on the next ports) and times per-flow pages of
-several flows (an mget) and a flatten-heavy export on both.  Each suite starts from a fresh
+several flows (an mget) and a flatten-heavy export on both; "find" times
+podrec.mget of 10 flows x 20 items against ten podrec.find calls from the
+client, and pages deep into a flow (after cursor, skip) against the first.  Each suite starts from a fresh
 throwaway cluster, generates its data in the server (test/bench/sql) and
 merges its results into results/latest.json, from which results/latest.md and
 results/latest.png are written.
@@ -32,6 +34,9 @@ Settings come from the environment (defaults in brackets):
     BENCH_REPEAT         runs of each timing; the best is kept [3]
     BENCH_SAMPLE         rows the slow baselines run on, scaled up [10000]
     BENCH_CLIENT_ROWS    most rows the Python client fetches, scaled up [100000]
+    BENCH_FIND_ITEMS     items of the find suite [1000000]
+    BENCH_FIND_BIG       of which in one flow, flow-big [200000]
+    BENCH_FIND_DEEP      depth of the deep pages [100000]
     BENCH_OPS            only these timed operations (and what they need) [all]
     BENCH_SHARD_ITEMS    items of the shard suite [200000]
     BENCH_SHARDS         shard counts of the shard suite [1 2]
@@ -1038,6 +1043,166 @@ def report_shard(res, out):
         out.append(f"Plan of the export on {res['shards'][-1]['shards']} shard(s):\n")
         out.append("```\n" + res["shards"][-1]["export_plan"] + "\n```\n")
 
+# ---------------------------------------------------------------------------
+# find: mget against ten finds from a client, deep pages against the first
+# ---------------------------------------------------------------------------
+
+FIND_ITEMS = int(os.environ.get("BENCH_FIND_ITEMS", "1000000"))
+FIND_BIG = int(os.environ.get("BENCH_FIND_BIG", "200000"))
+FIND_DEEP = int(os.environ.get("BENCH_FIND_DEEP", "100000"))
+MGET_GOAL = 0.5       # mget of 10 flows x 20 items: at most this share of ten client finds
+DEEP_GOAL = 2.0       # a page FIND_DEEP items deep: at most this many times the first page
+
+
+def find_generate(conn):
+    """FIND_ITEMS items: FIND_BIG in flow-big, the rest in 49 flows."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT podrec.account_put('acme')")
+        cur.execute("SELECT podrec.flow_put('flow-big', 'acme')")
+        cur.execute("SELECT podrec.flow_put('flow-' || lpad(f::text, 2, '0'), 'acme') FROM generate_series(1, 49) AS f")
+        cur.execute("""
+            INSERT INTO podrec.items (uid, account_id, flow_id, created_at, updated_at, status, doc)
+            SELECT 'u' || g, 'acme', CASE WHEN g <= %(big)s THEN 'flow-big' ELSE 'flow-' || lpad((1 + g %% 49)::text, 2, '0') END,
+                t, t, CASE WHEN g %% 10 = 7 THEN 'cancelled' ELSE 'completed' END,
+                jsonb_build_object('n', g, 'kind', CASE WHEN g %% 1000 = 3 THEN 'rare' WHEN g %% 3 = 0 THEN 'a' ELSE 'b' END,
+                    'score', g %% 97,
+                    'barcode_scanning', jsonb_build_array(jsonb_build_object('flow_step_id', 'barcode', 'code', 'C' || (g %% 5000))))
+            FROM generate_series(1, %(n)s) AS g,
+                LATERAL (SELECT timestamptz '2025-01-01 00:00:00+00' + g * interval '1 second' AS t) AS t
+            ORDER BY g""", {"n": FIND_ITEMS, "big": FIND_BIG})
+        cur.execute("VACUUM ANALYZE podrec.items")
+
+
+def best_of(fn, runs):
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return {"best": min(times), "median": statistics.median(times), "runs": runs}
+
+
+def suite_find(cluster):
+    conn = cluster.connect()
+    t0 = time.perf_counter()
+    find_generate(conn)
+    load_s = time.perf_counter() - t0
+    log(f"find: {FIND_ITEMS:,} items loaded in {load_s:.1f} s")
+    runs = max(REPEAT, 200)
+    flows = [f"flow-{f:02d}" for f in range(1, 11)]
+    body = json.dumps([{"flowId": f, "params": {"limit": 20}} for f in flows])
+    res = {"items": FIND_ITEMS, "big": FIND_BIG, "deep": FIND_DEEP, "load_s": load_s, "ops": {}}
+
+    with conn.cursor() as cur:
+        # As clients call them: SELECT * (the item as one composite value
+        # from mget, as columns from find, which psycopg2 converts), and in
+        # the same form, the item as one composite value from both.
+        def mget():
+            cur.execute("SELECT * FROM podrec.mget(%s)", (body,))
+            rows = cur.fetchall()
+            assert len(rows) == 200, len(rows)
+
+        def ten_finds():
+            n = 0
+            for f in flows:
+                cur.execute("SELECT * FROM podrec.find(%s, %s)", (f, '{"limit": 20}'))
+                n += len(cur.fetchall())
+            assert n == 200, n
+
+        def ten_finds_composite():
+            n = 0
+            for f in flows:
+                cur.execute("SELECT i FROM podrec.find(%s, %s) AS i", (f, '{"limit": 20}'))
+                n += len(cur.fetchall())
+            assert n == 200, n
+
+        def mget_response():
+            cur.execute("SELECT podrec.mget_response(%s)", (body,))
+            cur.fetchall()
+
+        # the same items, in the same order
+        cur.execute("SELECT (item).uid FROM podrec.mget(%s)", (body,))
+        a = [r[0] for r in cur.fetchall()]
+        b = []
+        for f in flows:
+            cur.execute("SELECT uid FROM podrec.find(%s, %s)", (f, '{"limit": 20}'))
+            b += [r[0] for r in cur.fetchall()]
+        if a != b:
+            sys.exit("bench: mget and ten finds differ")
+        for name, fn in (("mget_10x20", mget), ("find_10_calls", ten_finds),
+                         ("find_10_calls_composite", ten_finds_composite), ("mget_response_10x20", mget_response)):
+            fn()
+            res["ops"][name] = best_of(fn, runs)
+            log(f"find: {name}: {res['ops'][name]['best'] * 1000:.3f} ms best of {runs}")
+
+        cur.execute("SELECT podrec.cursor_of(i) FROM podrec.find('flow-big', %s) AS i",
+                    (json.dumps({"skip": FIND_DEEP - 1, "limit": 1}),))
+        cursor = cur.fetchone()[0]
+        first = json.dumps({"limit": 20})
+        after = json.dumps({"limit": 20, "after": cursor})
+        skip = json.dumps({"limit": 20, "skip": FIND_DEEP})
+        pages = {}
+        for name, params, n in (("first_page", first, runs), ("after_cursor_page", after, runs),
+                                ("skip_page", skip, max(REPEAT, 20))):
+            def page(params=params):
+                cur.execute("SELECT uid FROM podrec.find('flow-big', %s)", (params,))
+                pages[name] = [r[0] for r in cur.fetchall()]
+            page()
+            res["ops"][name] = best_of(page, n)
+            log(f"find: {name}: {res['ops'][name]['best'] * 1000:.3f} ms best of {n}")
+        if pages["after_cursor_page"] != pages["skip_page"]:
+            sys.exit("bench: the page after the cursor is not the page after skip")
+        cur.execute("SELECT string_agg(p, E'\\n') FROM podrec.find_explain('flow-big', %s) AS p", (after,))
+        res["plan_after"] = cur.fetchone()[0]
+    conn.close()
+    return res
+
+
+def find_targets(res):
+    ops = res["ops"]
+    rows = []
+    r = ops["mget_10x20"]["best"] / ops["find_10_calls_composite"]["best"]
+    rows.append(("mget of 10 flows x 20 items: at most 0.5x ten find calls from a client over a socket "
+                 "(items fetched in the same form)",
+                 f"<= {MGET_GOAL:g}x", f"{r:.2f}x", "PASS" if r <= MGET_GOAL else "FAIL"))
+    r = ops["mget_10x20"]["best"] / ops["find_10_calls"]["best"]
+    rows.append(("mget of 10 flows x 20 items: at most 0.5x ten find calls from a client over a socket "
+                 "(SELECT * from both: find's columns converted by the client)",
+                 f"<= {MGET_GOAL:g}x", f"{r:.2f}x", "PASS" if r <= MGET_GOAL else "FAIL"))
+    for name, label in (("after_cursor_page", "after cursor"), ("skip_page", "skip")):
+        r = ops[name]["best"] / ops["first_page"]["best"]
+        rows.append((f"a page {res['deep']:,} items deep ({label}): at most {DEEP_GOAL:g}x the first page",
+                     f"<= {DEEP_GOAL:g}x", f"{r:.2f}x", "PASS" if r <= DEEP_GOAL else "FAIL"))
+    return rows
+
+
+def report_find(res, out):
+    out.append("## Find\n")
+    out.append(f"Run {res['date']}. {res['items']:,} items in 50 flows of podrec.items ({res['big']:,} in "
+               f"flow-big, the rest spread over 49 flows), loaded with one INSERT ... SELECT in "
+               f"{res['load_s']:.0f} s. Times are measured by a psycopg2 client over the Unix socket, rows "
+               f"fetched, best of the runs shown (median in brackets).\n")
+    out.append("| operation | runs | best (ms) | median (ms) |")
+    out.append("| --- | ---: | ---: | ---: |")
+    labels = {"mget_10x20": "podrec.mget of 10 flows x 20 items, one statement (SELECT *)",
+              "find_10_calls": "ten podrec.find calls of 20 items, one statement each (SELECT *)",
+              "find_10_calls_composite": "the same ten calls, the item as one composite value (SELECT i)",
+              "mget_response_10x20": "podrec.mget_response of the same body (nested envelope)",
+              "first_page": "first page of flow-big (20 items)",
+              "after_cursor_page": f"page after a cursor {res['deep']:,} items deep",
+              "skip_page": f"page after skip {res['deep']:,}"}
+    for name, label in labels.items():
+        e = res["ops"][name]
+        out.append(f"| {label} | {e['runs']} | {e['best'] * 1000:.3f} | {e['median'] * 1000:.3f} |")
+    out.append("")
+    out.append("| target | goal | measured | result |")
+    out.append("| --- | --- | --- | --- |")
+    for r in find_targets(res):
+        out.append("| " + " | ".join(r) + " |")
+    out.append("")
+    out.append("Plan of the page after the cursor:\n")
+    out.append("```\n" + res["plan_after"] + "\n```\n")
+
 
 # ---------------------------------------------------------------------------
 # Typed create (seed 004): podrec.record_create in batches
@@ -1213,7 +1378,7 @@ def report_record_create(res, out):
     out.append("")
 
 SUITES = {"flatten": suite_flatten, "memory": suite_memory, "records": suite_records, "filters": suite_filters,
-          "record_create": suite_record_create, "shard": suite_shard}
+          "record_create": suite_record_create, "shard": suite_shard, "find": suite_find}
 
 
 # ---------------------------------------------------------------------------
@@ -1418,6 +1583,8 @@ def write_report(results):
         report_record_create(results["record_create"], out)
     if "shard" in results:
         report_shard(results["shard"], out)
+    if "find" in results:
+        report_find(results["find"], out)
     with open(os.path.join(RESULTS, "latest.md"), "w") as f:
         f.write("\n".join(out))
     plot(results)
@@ -1479,6 +1646,8 @@ def main(argv):
         verdicts += record_create_targets(results["record_create"])
     if "shard" in results:
         verdicts += shard_targets(results["shard"])
+    if "find" in results:
+        verdicts += find_targets(results["find"])
     for text, goal, measured, verdict in verdicts:
         log(f"{verdict}: {text}: {measured} (goal {goal})")
     log(f"targets: {sum(v[3] == 'PASS' for v in verdicts)} passed, "

@@ -1,0 +1,1638 @@
+/*-------------------------------------------------------------------------
+ *
+ * find.c
+ *	  podrec.find, podrec.mget, podrec.cursor_of and the item query behind
+ *	  podrec.records: finds over one flow (or every flow the caller sees)
+ *	  answered by the btree (flow_id, created_at, id) and the GIN index on
+ *	  doc.
+ *
+ * A find is one SELECT over podrec.items whose text depends only on the
+ * shape of the request: whether it filters, whether it bounds the creation
+ * time, what it sorts by, the order, whether it continues after a cursor,
+ * whether it is bound to one flow.  Everything else (flow, statuses, time
+ * bounds, filter, cursor position, limit, skip) is a bound parameter.  Each
+ * shape is prepared once per backend and kept (SPI_keepplan):
+ *
+ *	- without a filter or a time range, the plan is the btree scan of the
+ *	  flow in (created_at, id) order (from the cursor on) whatever the
+ *	  values, so the generic plan is made once and used for every find
+ *	  (CURSOR_OPT_GENERIC_PLAN): a page costs its execution only;
+ *	- with a filter, whether the GIN index on doc or the btree in order is
+ *	  cheaper depends on how selective the filter is, which only its value
+ *	  tells (matches() estimates it from the column's statistics), and with
+ *	  a time range on how much of the flow it holds, so those shapes are
+ *	  planned for their values (CURSOR_OPT_CUSTOM_PLAN); the parse and
+ *	  rewrite are still cached.
+ *
+ * The functions run SPI as the caller (SECURITY INVOKER): row-level
+ * security on podrec.items and podrec.flows applies, and a flow of
+ * another account does not exist.
+ *
+ * Keyset cursors: the after parameter holds the position of the last item
+ * of a page, (sort value, created_at, id), encoded as base64url of a small
+ * JSON object with the sort and order it belongs to.  The next page is the
+ * items strictly after that position in the same order, so items inserted
+ * meanwhile neither shift nor repeat it.
+ *
+ * Copyright (c) 2026, podrec authors
+ *
+ * IDENTIFICATION
+ *	  src/find.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "podrec.h"
+
+#include "find.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "common/base64.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/typcache.h"
+
+PG_FUNCTION_INFO_V1(podrec_find);
+PG_FUNCTION_INFO_V1(podrec_find_explain);
+PG_FUNCTION_INFO_V1(podrec_records_items);
+PG_FUNCTION_INFO_V1(podrec_mget);
+PG_FUNCTION_INFO_V1(podrec_cursor_of);
+PG_FUNCTION_INFO_V1(podrec_as_drop);
+
+/* SQL functions of other modules that a find calls directly. */
+extern Datum podrec_filter_compile_jsonb(PG_FUNCTION_ARGS);
+extern Datum podrec_flat_get(PG_FUNCTION_ARGS);
+extern Datum podrec_iso_timestamp(PG_FUNCTION_ARGS);
+
+/* Parameters of every find query, in order ($1 .. $11). */
+#define FIND_NARGS 11
+
+/* Rows fetched from the query's portal at a time. */
+#define FIND_FETCH 1000
+
+/* User text quoted in messages is cut to this many characters. */
+#define CLIP_CHARS 40
+
+/* Statuses an item can have (items_status_check). */
+static const char *const find_statuses[] = {"completed", "cancelled", "error", "in progress"};
+
+/* One prepared find shape, kept for the life of the backend. */
+typedef struct FindPlan
+{
+	char		key[32];
+	SPIPlanPtr	plan;
+} FindPlan;
+
+/* At most 2 (flow) x 2 (filter) x 2 (range) x 5 (sort) x 2 (order) x 2 (after) shapes. */
+#define FIND_MAX_PLANS 160
+static FindPlan find_plans[FIND_MAX_PLANS];
+static int	find_nplans = 0;
+static SPIPlanPtr flow_plan = NULL;
+
+/* ---------------------------------------------------------------------
+ * Small helpers
+ * ---------------------------------------------------------------------
+ */
+
+/* User text for a message, cut to CLIP_CHARS characters. */
+static char *
+clip(const char *s, int len)
+{
+	int			n = pg_mbcharcliplen(s, len, CLIP_CHARS);
+
+	if (n < len)
+		return psprintf("%.*s...", n, s);
+	return pnstrdup(s, len);
+}
+
+/* The JSON type name of a value, for messages. */
+static const char *
+json_type_name(const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return "null";
+		case jbvString:
+			return "string";
+		case jbvNumeric:
+			return "number";
+		case jbvBool:
+			return "boolean";
+		case jbvBinary:
+			return JsonContainerIsArray(v->val.binary.data) ? "array" : "object";
+		default:
+			return "value";
+	}
+}
+
+/* Call a one-argument SQL function of podrec; false when it returns NULL. */
+static bool
+call1(PGFunction fn, Datum arg, Datum *result)
+{
+	LOCAL_FCINFO(fcinfo, 1);
+
+	InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
+	fcinfo->args[0].value = arg;
+	fcinfo->args[0].isnull = false;
+	*result = fn(fcinfo);
+	return !fcinfo->isnull;
+}
+
+/* Call a two-argument SQL function of podrec; false when it returns NULL. */
+static bool
+call2(PGFunction fn, Datum arg0, Datum arg1, Datum *result)
+{
+	LOCAL_FCINFO(fcinfo, 2);
+
+	InitFunctionCallInfoData(*fcinfo, NULL, 2, InvalidOid, NULL, NULL);
+	fcinfo->args[0].value = arg0;
+	fcinfo->args[0].isnull = false;
+	fcinfo->args[1].value = arg1;
+	fcinfo->args[1].isnull = false;
+	*result = fn(fcinfo);
+	return !fcinfo->isnull;
+}
+
+/* The value of a JSON number as int64, if it is an integer in range. */
+static bool
+numeric_int64(Numeric num, int64 *result)
+{
+	Datum		d;
+
+	if (numeric_is_nan(num) || numeric_is_inf(num))
+		return false;
+	d = DirectFunctionCall2(numeric_trunc, NumericGetDatum(num), Int32GetDatum(0));
+	if (!DatumGetBool(DirectFunctionCall2(numeric_eq, d, NumericGetDatum(num))))
+		return false;
+	if (!DatumGetBool(DirectFunctionCall2(numeric_le, d,
+										  DirectFunctionCall1(int8_numeric, Int64GetDatum(PG_INT64_MAX)))) ||
+		!DatumGetBool(DirectFunctionCall2(numeric_ge, d,
+										  DirectFunctionCall1(int8_numeric, Int64GetDatum(PG_INT64_MIN)))))
+		return false;
+	*result = DatumGetInt64(DirectFunctionCall1(numeric_int8, d));
+	return true;
+}
+
+/* Digits only (an optional leading minus): the text of an integer. */
+static bool
+text_int64(const char *s, int len, int64 *result)
+{
+	char	   *buf;
+	char	   *end;
+	int			i = (len > 0 && s[0] == '-') ? 1 : 0;
+
+	if (len == i || len - i > 18)
+		return false;
+	for (; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	buf = pnstrdup(s, len);
+	errno = 0;
+	*result = strtoi64(buf, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* ---------------------------------------------------------------------
+ * Parameters
+ * ---------------------------------------------------------------------
+ */
+
+/* A non-negative integer parameter: a JSON number or a string of digits. */
+static int64
+param_count(const FindRequest *req, const char *name, const JsonbValue *v)
+{
+	int64		n = 0;
+	bool		ok;
+
+	if (v->type == jbvNumeric)
+		ok = numeric_int64(v->val.numeric, &n);
+	else if (v->type == jbvString)
+		ok = text_int64(v->val.string.val, v->val.string.len, &n);
+	else
+		ok = false;
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sparameter \"%s\" must be an integer", req->prefix, name),
+				 errdetail("It is a JSON %s.", json_type_name(v))));
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sparameter \"%s\" must not be negative", req->prefix, name),
+				 errdetail("It is " INT64_FORMAT ".", n)));
+	return n;
+}
+
+/* A time parameter: an ISO 8601 string, or epoch milliseconds. */
+static TimestampTz
+param_time(const FindRequest *req, const char *name, const JsonbValue *v)
+{
+	int64		ms = 0;
+	Datum		t;
+
+	if (v->type == jbvNumeric && numeric_int64(v->val.numeric, &ms))
+		;
+	else if (v->type == jbvString &&
+			 text_int64(v->val.string.val, v->val.string.len, &ms))
+		;
+	else if (v->type == jbvString &&
+			 call1(podrec_iso_timestamp,
+				   PointerGetDatum(cstring_to_text_with_len(v->val.string.val, v->val.string.len)),
+				   &t))
+		return DatumGetTimestampTz(t);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sparameter \"%s\" must be an ISO 8601 timestamp or epoch milliseconds",
+						req->prefix, name),
+				 v->type == jbvString
+				 ? errdetail("\"%s\" is neither.", clip(v->val.string.val, v->val.string.len))
+				 : errdetail("It is a JSON %s.", json_type_name(v))));
+
+	/* epoch milliseconds, within the range of ISO 8601 years 1 to 9999 */
+	if (ms < INT64CONST(-62135596800000) || ms >= INT64CONST(253402300800000))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sparameter \"%s\" is out of range", req->prefix, name),
+				 errdetail("Epoch milliseconds lie between -62135596800000 and 253402300799999.")));
+	return (TimestampTz) ms * 1000 -
+		((TimestampTz) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
+}
+
+/* A string parameter. */
+static text *
+param_string(const FindRequest *req, const char *name, const JsonbValue *v)
+{
+	if (v->type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sparameter \"%s\" must be a string", req->prefix, name),
+				 errdetail("It is a JSON %s.", json_type_name(v))));
+	return cstring_to_text_with_len(v->val.string.val, v->val.string.len);
+}
+
+/* The status parameter: a status, or an array of them. */
+static Datum
+param_statuses(const FindRequest *req, const JsonbValue *v)
+{
+	ArrayBuildState *astate = initArrayResult(TEXTOID, CurrentMemoryContext, false);
+	JsonbIterator *it = NULL;
+	JsonbValue	elem;
+	JsonbIteratorToken tok;
+	bool		single = (v->type == jbvString);
+	bool		any = false;
+
+	if (!single && !(v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sparameter \"status\" must be a status or an array of statuses", req->prefix),
+				 errdetail("It is a JSON %s.", json_type_name(v))));
+	if (!single)
+		it = JsonbIteratorInit(v->val.binary.data);
+	for (;;)
+	{
+		bool		known = false;
+
+		if (single)
+			elem = *v;
+		else
+		{
+			tok = JsonbIteratorNext(&it, &elem, true);
+			if (tok == WJB_DONE)
+				break;
+			if (tok != WJB_ELEM)
+				continue;
+		}
+		if (elem.type != jbvString)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%sparameter \"status\" must be a status or an array of statuses", req->prefix),
+					 errdetail("An element is a JSON %s.", json_type_name(&elem))));
+		for (int i = 0; i < (int) lengthof(find_statuses); i++)
+			if (strlen(find_statuses[i]) == (size_t) elem.val.string.len &&
+				memcmp(find_statuses[i], elem.val.string.val, elem.val.string.len) == 0)
+				known = true;
+		if (!known)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%sinvalid status \"%s\" in parameter \"status\"", req->prefix,
+							clip(elem.val.string.val, elem.val.string.len)),
+					 errdetail("The status is one of \"completed\", \"cancelled\", \"error\" and \"in progress\".")));
+		astate = accumArrayResult(astate,
+								  PointerGetDatum(cstring_to_text_with_len(elem.val.string.val,
+																		   elem.val.string.len)),
+								  false, TEXTOID, CurrentMemoryContext);
+		any = true;
+		if (single)
+			break;
+	}
+	if (!any)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sparameter \"status\" must name at least one status", req->prefix)));
+	return makeArrayResult(astate, CurrentMemoryContext);
+}
+
+/* The sort parameter: a typed column (or its drop name), else a flat key. */
+static void
+param_sort(FindRequest *req, const JsonbValue *v)
+{
+	text	   *key = param_string(req, "sort", v);
+	const char *s = v->val.string.val;
+	int			len = v->val.string.len;
+	Datum		ignored;
+
+#define SORT_IS(name) (len == (int) strlen(name) && memcmp(s, name, len) == 0)
+	if (SORT_IS("created_at") || SORT_IS("creationDate"))
+		req->sort = FIND_SORT_CREATED;
+	else if (SORT_IS("updated_at") || SORT_IS("lastEditDate"))
+		req->sort = FIND_SORT_UPDATED;
+	else if (SORT_IS("started_at"))
+		req->sort = FIND_SORT_STARTED;
+	else if (SORT_IS("ended_at"))
+		req->sort = FIND_SORT_ENDED;
+	else
+	{
+		Jsonb	   *empty = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
+
+		if (len == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%sparameter \"sort\" must not be empty", req->prefix)));
+		/* flat_get checks the key's escapes */
+		(void) call2(podrec_flat_get, JsonbPGetDatum(empty), PointerGetDatum(key), &ignored);
+		req->sort = FIND_SORT_FLAT;
+		req->sort_key = key;
+	}
+#undef SORT_IS
+}
+
+/* The order parameter: asc or desc, in any case. */
+static void
+param_order(FindRequest *req, const JsonbValue *v)
+{
+	(void) param_string(req, "order", v);
+	if (v->val.string.len == 3 && pg_strncasecmp(v->val.string.val, "asc", 3) == 0)
+		req->desc = false;
+	else if (v->val.string.len == 4 && pg_strncasecmp(v->val.string.val, "desc", 4) == 0)
+		req->desc = true;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sparameter \"order\" must be \"asc\" or \"desc\"", req->prefix),
+				 errdetail("It is \"%s\".", clip(v->val.string.val, v->val.string.len))));
+}
+
+/* Check a filter by compiling it; its errors name the request. */
+static void
+param_filter(FindRequest *req, const JsonbValue *v)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	Jsonb	   *filter = JsonbValueToJsonb((JsonbValue *) v);
+	Datum		ignored;
+
+	PG_TRY();
+	{
+		(void) call1(podrec_filter_compile_jsonb, JsonbPGetDatum(filter), &ignored);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		if (req->prefix[0] == '\0')
+			PG_RE_THROW();
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		edata->message = psprintf("%s%s", req->prefix, edata->message);
+		ReThrowError(edata);
+	}
+	PG_END_TRY();
+	req->filter = filter;
+}
+
+/* Name of a sort, as a cursor records it. */
+static const char *
+sort_name(const FindRequest *req)
+{
+	switch (req->sort)
+	{
+		case FIND_SORT_CREATED:
+			return "created_at";
+		case FIND_SORT_UPDATED:
+			return "updated_at";
+		case FIND_SORT_STARTED:
+			return "started_at";
+		case FIND_SORT_ENDED:
+			return "ended_at";
+		case FIND_SORT_FLAT:
+			return text_to_cstring(req->sort_key);
+	}
+	return "";
+}
+
+/* Is a member of a cursor object of the given JSON type? */
+static bool
+cursor_member(Jsonb *jb, const char *name, enum jbvType type, JsonbValue *out)
+{
+	JsonbValue	k;
+	JsonbValue *v;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) name;
+	k.val.string.len = strlen(name);
+	v = findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &k);
+	if (v == NULL || (type != jbvNull && v->type != type))
+		return false;
+	*out = *v;
+	return true;
+}
+
+/* Reject a cursor that does not decode. */
+static void pg_attribute_noreturn()
+bad_cursor(const FindRequest *req, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%sinvalid cursor in parameter \"after\"", req->prefix),
+			 errdetail("%s", detail),
+			 errhint("Pass a cursor that podrec.cursor_of made for the same sort and order.")));
+}
+
+/* Decode the after cursor into the keyset position of the request. */
+static void
+param_after(FindRequest *req, const JsonbValue *v)
+{
+	text	   *cursor = param_string(req, "after", v);
+	const char *s = VARDATA_ANY(cursor);
+	int			len = VARSIZE_ANY_EXHDR(cursor);
+	int			padded = (len + 3) / 4 * 4;
+	char	   *b64;
+	char	   *raw;
+	int			rawlen;
+	Jsonb	   *jb = NULL;
+	JsonbValue	m;
+	MemoryContext oldcxt = CurrentMemoryContext;
+	const char *want_sort = sort_name(req);
+	int64		n;
+
+	if (len == 0 || len > 1024)
+		bad_cursor(req, len == 0 ? "It is empty." : "It is longer than any cursor.");
+	b64 = palloc(padded + 1);
+	for (int i = 0; i < len; i++)
+	{
+		char		c = s[i];
+
+		if (c == '-')
+			c = '+';
+		else if (c == '_')
+			c = '/';
+		else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			bad_cursor(req, "It is not base64url text.");
+		b64[i] = c;
+	}
+	for (int i = len; i < padded; i++)
+		b64[i] = '=';
+	b64[padded] = '\0';
+	raw = palloc(pg_b64_dec_len(padded) + 1);
+	rawlen = pg_b64_decode(b64, padded, raw, pg_b64_dec_len(padded));
+	if (rawlen <= 0)
+		bad_cursor(req, "It is not base64url text.");
+	raw[rawlen] = '\0';
+
+	/* the JSON inside; a cursor that is not is reported as such */
+	PG_TRY();
+	{
+		jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(raw)));
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		FlushErrorState();
+		jb = NULL;
+	}
+	PG_END_TRY();
+	if (jb == NULL || !JB_ROOT_IS_OBJECT(jb))
+		bad_cursor(req, "It does not hold a position.");
+
+	if (!cursor_member(jb, "s", jbvString, &m))
+		bad_cursor(req, "It does not hold a position.");
+	if ((size_t) m.val.string.len != strlen(want_sort) ||
+		memcmp(m.val.string.val, want_sort, m.val.string.len) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%scursor in parameter \"after\" belongs to another sort", req->prefix),
+				 errdetail("It was made for sort \"%s\"; the find sorts by \"%s\".",
+						   clip(m.val.string.val, m.val.string.len), clip(want_sort, strlen(want_sort))),
+				 errhint("Give the same sort and order as the find the cursor comes from.")));
+	if (!cursor_member(jb, "o", jbvString, &m))
+		bad_cursor(req, "It does not hold a position.");
+	if ((m.val.string.len == 4 && memcmp(m.val.string.val, "desc", 4) == 0) != req->desc)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%scursor in parameter \"after\" belongs to another order", req->prefix),
+				 errdetail("It was made for order \"%s\"; the find orders \"%s\".",
+						   req->desc ? "asc" : "desc", req->desc ? "desc" : "asc"),
+				 errhint("Give the same sort and order as the find the cursor comes from.")));
+	if (!cursor_member(jb, "t", jbvNumeric, &m) || !numeric_int64(m.val.numeric, &n))
+		bad_cursor(req, "It does not hold a position.");
+	req->after_created = (TimestampTz) n;
+	if (!cursor_member(jb, "i", jbvNumeric, &m) || !numeric_int64(m.val.numeric, &n))
+		bad_cursor(req, "It does not hold a position.");
+	req->after_id = n;
+	if (req->sort == FIND_SORT_FLAT)
+	{
+		if (!cursor_member(jb, "v", jbvNull, &m))
+			bad_cursor(req, "It does not hold a position.");
+		req->after_value = JsonbPGetDatum(JsonbValueToJsonb(&m));
+	}
+	else if (req->sort != FIND_SORT_CREATED)
+	{
+		if (!cursor_member(jb, "v", jbvNumeric, &m) || !numeric_int64(m.val.numeric, &n))
+			bad_cursor(req, "It does not hold a position.");
+		req->after_value = TimestampTzGetDatum((TimestampTz) n);
+	}
+	req->has_after = true;
+}
+
+/* Reject a parameter given under two names. */
+static void
+check_alias(const FindRequest *req, const JsonbValue *seen, const char *name, const char *other)
+{
+	if (seen->type != jbvNull)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sparameters \"%s\" and \"%s\" name the same thing", req->prefix, other, name),
+				 errhint("Give one of them.")));
+}
+
+/*
+ * Check the parameters of a find (a JSON object) and fill in req.  JSON
+ * null counts as absent.  The sort and order are read before the cursor,
+ * which belongs to them.
+ */
+void
+find_parse_params(Jsonb *params, FindMode mode, const char *prefix, FindRequest *req)
+{
+	JsonbIterator *it;
+	JsonbValue	k,
+				v;
+	JsonbIteratorToken tok;
+	JsonbValue	start = {.type = jbvNull},
+				end = {.type = jbvNull},
+				skip = {.type = jbvNull},
+				after = {.type = jbvNull};
+
+	memset(req, 0, sizeof(*req));
+	req->prefix = prefix;
+	req->start = DT_NOBEGIN;
+	req->end = DT_NOEND;
+	req->limit = FIND_DEFAULT_LIMIT;
+	req->sort = FIND_SORT_CREATED;
+	req->desc = true;
+	req->statuses = PointerGetDatum(NULL);
+
+	if (params != NULL && !JB_ROOT_IS_OBJECT(params))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sparams must be a JSON object", prefix),
+				 errdetail("It is a JSON %s.", JB_ROOT_IS_SCALAR(params) ? "scalar" : "array")));
+
+	if (params != NULL)
+	{
+		it = JsonbIteratorInit(&params->root);
+		while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+		{
+			char	   *name;
+
+			if (tok != WJB_KEY)
+				continue;
+			(void) JsonbIteratorNext(&it, &v, true);
+			name = pnstrdup(k.val.string.val, k.val.string.len);
+			CHECK_FOR_INTERRUPTS();
+			if (v.type == jbvNull)
+				continue;
+
+			if (strcmp(name, "filter") == 0)
+				param_filter(req, &v);
+			else if (strcmp(name, "start_date") == 0 ||
+					 (strcmp(name, "start") == 0 && v.type == jbvString))
+			{
+				check_alias(req, &start, name, strcmp(name, "start") == 0 ? "start_date" : "start");
+				start = v;
+				req->start = param_time(req, name, &v);
+			}
+			else if (strcmp(name, "end_date") == 0 || strcmp(name, "end") == 0)
+			{
+				check_alias(req, &end, name, strcmp(name, "end") == 0 ? "end_date" : "end");
+				end = v;
+				req->end = param_time(req, name, &v);
+			}
+			else if (strcmp(name, "limit") == 0)
+			{
+				req->limit = param_count(req, "limit", &v);
+				if (req->limit > FIND_MAX_LIMIT)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("%sparameter \"limit\" must be at most %d", prefix, FIND_MAX_LIMIT),
+							 errdetail("It is " INT64_FORMAT ".", req->limit),
+							 mode == FIND_MODE_FIND
+							 ? errhint("Page with parameter \"after\" (podrec.cursor_of) to read more.")
+							 : errhint("Page with parameter \"skip\" to read more.")));
+			}
+			else if (strcmp(name, "skip") == 0 || strcmp(name, "start") == 0)
+			{
+				check_alias(req, &skip, name, strcmp(name, "start") == 0 ? "skip" : "start");
+				skip = v;
+				req->skip = param_count(req, name, &v);
+			}
+			else if (strcmp(name, "sort") == 0)
+				param_sort(req, &v);
+			else if (strcmp(name, "order") == 0)
+				param_order(req, &v);
+			else if (strcmp(name, "after") == 0 && mode == FIND_MODE_FIND)
+				after = v;
+			else if (strcmp(name, "status") == 0 && mode == FIND_MODE_FIND)
+				req->statuses = param_statuses(req, &v);
+			else if (strcmp(name, "flow_id") == 0 && mode == FIND_MODE_RECORDS)
+				req->flow_id = param_string(req, "flow_id", &v);
+			else if (strcmp(name, "join_by") == 0 && mode == FIND_MODE_RECORDS)
+			{
+				text	   *key = param_string(req, "join_by", &v);
+				Datum		ignored;
+				Jsonb	   *empty = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")));
+
+				(void) call2(podrec_flat_get, JsonbPGetDatum(empty), PointerGetDatum(key), &ignored);
+				req->join_by_given = true;
+			}
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%sunknown parameter \"%s\"", prefix, clip(name, strlen(name))),
+						 mode == FIND_MODE_FIND
+						 ? errhint("The parameters of a find are filter, start_date (or start), end_date (or end), limit, skip (or start), sort, order, after and status.")
+						 : errhint("The parameters of records are flow_id, filter, start_date (or start), end_date (or end), limit, skip (or start), sort, order and join_by.")));
+		}
+	}
+
+	if (after.type != jbvNull)
+		param_after(req, &after);
+	if (req->statuses == PointerGetDatum(NULL))
+	{
+		Datum		completed = CStringGetTextDatum("completed");
+
+		req->statuses = PointerGetDatum(construct_array(&completed, 1, TEXTOID, -1, false, TYPALIGN_INT));
+	}
+	if (req->join_by_given)
+		req->limit = -1;
+}
+
+/* ---------------------------------------------------------------------
+ * Queries
+ * ---------------------------------------------------------------------
+ */
+
+/* The SQL expression a sort orders by. */
+static const char *
+sort_expr(FindSort sort)
+{
+	switch (sort)
+	{
+		case FIND_SORT_CREATED:
+			return "i.created_at";
+		case FIND_SORT_UPDATED:
+			return "i.updated_at";
+		case FIND_SORT_STARTED:
+			return "COALESCE(i.started_at, '-infinity'::pg_catalog.timestamptz)";
+		case FIND_SORT_ENDED:
+			return "COALESCE(i.ended_at, '-infinity'::pg_catalog.timestamptz)";
+		case FIND_SORT_FLAT:
+			return "COALESCE(podrec.flat_get(i.doc, $11), 'null'::pg_catalog.jsonb)";
+	}
+	return NULL;
+}
+
+/* Does a request bound the creation time? */
+static bool
+find_has_range(const FindRequest *req)
+{
+	return req->start != DT_NOBEGIN || req->end != DT_NOEND;
+}
+
+/* The text of the query of a request's shape. */
+static char *
+find_query_text(const FindRequest *req)
+{
+	StringInfoData q;
+	const char *dir = req->desc ? "DESC" : "ASC";
+	const char *cmp = req->desc ? "OPERATOR(pg_catalog.<)" : "OPERATOR(pg_catalog.>)";
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT i.* FROM podrec.items AS i WHERE ");
+	if (req->flow_id != NULL)
+		appendStringInfoString(&q, "i.flow_id OPERATOR(pg_catalog.=) $1 AND ");
+	appendStringInfoString(&q, "i.status OPERATOR(pg_catalog.=) ANY ($2)");
+	if (find_has_range(req))
+		appendStringInfoString(&q,
+							   " AND i.created_at OPERATOR(pg_catalog.>=) $3"
+							   " AND i.created_at OPERATOR(pg_catalog.<) $4");
+	if (req->filter != NULL)
+		appendStringInfoString(&q, " AND podrec.matches(i.doc, $5)");
+	if (req->has_after && req->sort == FIND_SORT_CREATED)
+		appendStringInfo(&q, " AND ROW(i.created_at, i.id) %s ROW($7, $8)", cmp);
+	else if (req->has_after)
+		appendStringInfo(&q, " AND ROW(%s, i.created_at, i.id) %s ROW($6, $7, $8)",
+						 sort_expr(req->sort), cmp);
+	appendStringInfoString(&q, " ORDER BY ");
+	if (req->sort != FIND_SORT_CREATED)
+		appendStringInfo(&q, "%s %s, ", sort_expr(req->sort), dir);
+	appendStringInfo(&q, "i.created_at %s, i.id %s LIMIT $9 OFFSET $10", dir, dir);
+	return q.data;
+}
+
+/* The parameter types of the query of a request's shape. */
+static void
+find_arg_types(const FindRequest *req, Oid *types)
+{
+	types[0] = TEXTOID;
+	types[1] = TEXTARRAYOID;
+	types[2] = TIMESTAMPTZOID;
+	types[3] = TIMESTAMPTZOID;
+	types[4] = JSONBOID;
+	types[5] = req->sort == FIND_SORT_FLAT ? JSONBOID : TIMESTAMPTZOID;
+	types[6] = TIMESTAMPTZOID;
+	types[7] = INT8OID;
+	types[8] = INT8OID;
+	types[9] = INT8OID;
+	types[10] = TEXTOID;
+}
+
+/* The parameter values of a request. */
+static void
+find_arg_values(const FindRequest *req, Datum *values, char *nulls)
+{
+	memset(nulls, 'n', FIND_NARGS);
+	if (req->flow_id != NULL)
+	{
+		values[0] = PointerGetDatum(req->flow_id);
+		nulls[0] = ' ';
+	}
+	values[1] = req->statuses;
+	nulls[1] = ' ';
+	values[2] = TimestampTzGetDatum(req->start);
+	nulls[2] = ' ';
+	values[3] = TimestampTzGetDatum(req->end);
+	nulls[3] = ' ';
+	if (req->filter != NULL)
+	{
+		values[4] = JsonbPGetDatum(req->filter);
+		nulls[4] = ' ';
+	}
+	if (req->has_after)
+	{
+		if (req->sort != FIND_SORT_CREATED)
+		{
+			values[5] = req->after_value;
+			nulls[5] = ' ';
+		}
+		values[6] = TimestampTzGetDatum(req->after_created);
+		nulls[6] = ' ';
+		values[7] = Int64GetDatum(req->after_id);
+		nulls[7] = ' ';
+	}
+	if (req->limit >= 0)
+	{
+		values[8] = Int64GetDatum(req->limit);
+		nulls[8] = ' ';
+	}
+	values[9] = Int64GetDatum(req->skip);
+	nulls[9] = ' ';
+	if (req->sort_key != NULL)
+	{
+		values[10] = PointerGetDatum(req->sort_key);
+		nulls[10] = ' ';
+	}
+}
+
+/* The kept plan of a request's shape, prepared on first use. */
+static SPIPlanPtr
+find_plan(const FindRequest *req)
+{
+	char		key[32];
+	Oid			types[FIND_NARGS];
+	SPIPlanPtr	plan;
+
+	bool		custom = req->filter != NULL || find_has_range(req);
+
+	snprintf(key, sizeof(key), "%d%d%d%d%d%d", req->flow_id != NULL, req->filter != NULL,
+			 find_has_range(req), (int) req->sort, req->desc, req->has_after);
+	for (int i = 0; i < find_nplans; i++)
+		if (strcmp(find_plans[i].key, key) == 0)
+			return find_plans[i].plan;
+
+	find_arg_types(req, types);
+	plan = SPI_prepare_cursor(find_query_text(req), FIND_NARGS, types,
+							  custom ? CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for a find: %s", SPI_result_code_string(SPI_result));
+	if (find_nplans >= FIND_MAX_PLANS)
+		return plan;			/* cannot happen: every shape fits */
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed for a find");
+	strlcpy(find_plans[find_nplans].key, key, sizeof(find_plans[find_nplans].key));
+	find_plans[find_nplans].plan = plan;
+	find_nplans++;
+	return plan;
+}
+
+/* Raise "flow does not exist" unless the caller sees the request's flow. */
+static void
+find_check_flow(const FindRequest *req)
+{
+	Oid			type = TEXTOID;
+	Datum		value = PointerGetDatum(req->flow_id);
+	int			rc;
+
+	if (flow_plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare("SELECT FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1",
+									   1, &type);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_prepare failed for the flow check");
+		flow_plan = plan;
+	}
+	rc = SPI_execute_plan(flow_plan, &value, NULL, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan failed for the flow check: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 0)
+	{
+		char	   *id = text_to_cstring(req->flow_id);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("%sflow \"%s\" does not exist", req->prefix, clip(id, strlen(id)))));
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * A sink for the items a find returns, in order: each a row of the query
+ * (the columns of podrec.items, SPI memory) and its descriptor.
+ */
+typedef void (*FindEmit) (void *arg, HeapTuple row, TupleDesc desc, int ord);
+
+/* Hand the rows of SPI_tuptable to emit; false when there were none. */
+static bool
+emit_rows(FindEmit emit, void *arg, int *ord)
+{
+	bool		any = SPI_processed > 0;
+
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		emit(arg, SPI_tuptable->vals[r], SPI_tuptable->tupdesc, ++(*ord));
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return any;
+}
+
+/*
+ * The values of a query row laid out as the row type of podrec.items,
+ * whose dropped columns (if any) the query does not return.
+ */
+static void
+row_as_item(HeapTuple row, TupleDesc desc, TupleDesc itemdesc, Datum *values, bool *nulls)
+{
+	Datum	   *v = palloc(sizeof(Datum) * desc->natts);
+	bool	   *n = palloc(sizeof(bool) * desc->natts);
+	int			j = 0;
+
+	heap_deform_tuple(row, desc, v, n);
+	for (int i = 0; i < itemdesc->natts; i++)
+	{
+		if (TupleDescAttr(itemdesc, i)->attisdropped || j >= desc->natts)
+		{
+			values[i] = (Datum) 0;
+			nulls[i] = true;
+			continue;
+		}
+		values[i] = v[j];
+		nulls[i] = n[j];
+		j++;
+	}
+}
+
+/*
+ * Run a checked request (under SPI) and hand every item to emit.  A page (at most
+ * FIND_MAX_LIMIT items) is fetched at once; a find without a limit
+ * (records with join_by) reads its portal in batches, so that it never
+ * holds more than one.  A find of one flow that returns nothing checks that
+ * the flow exists (a find that returns items needs no check).
+ */
+static void
+find_run(const FindRequest *req, FindEmit emit, void *arg)
+{
+	SPIPlanPtr	plan = find_plan(req);
+	Datum		values[FIND_NARGS];
+	char		nulls[FIND_NARGS];
+	int			ord = 0;
+	bool		any = false;
+
+	find_arg_values(req, values, nulls);
+	if (req->limit >= 0)
+	{
+		int			rc = SPI_execute_plan(plan, values, nulls, true, 0);
+
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "SPI_execute_plan failed for a find: %s", SPI_result_code_string(rc));
+		any = emit_rows(emit, arg, &ord);
+	}
+	else
+	{
+		Portal		portal = SPI_cursor_open(NULL, plan, values, nulls, true);
+
+		for (;;)
+		{
+			SPI_cursor_fetch(portal, true, FIND_FETCH);
+			if (!emit_rows(emit, arg, &ord))
+				break;
+			any = true;
+		}
+		SPI_cursor_close(portal);
+	}
+	if (!any && req->flow_id != NULL)
+		find_check_flow(req);
+}
+
+/* ---------------------------------------------------------------------
+ * podrec.find and podrec.records_items: SETOF podrec.items
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Put an item into a SETOF podrec.items tuplestore: the query's row as it
+ * is when the row type has no dropped columns (it has the same layout).
+ */
+static void
+emit_row(void *arg, HeapTuple row, TupleDesc desc, int ord)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) arg;
+
+	if (desc->natts == rsinfo->setDesc->natts)
+		tuplestore_puttuple(rsinfo->setResult, row);
+	else
+	{
+		Datum	   *values = palloc(sizeof(Datum) * rsinfo->setDesc->natts);
+		bool	   *nulls = palloc(sizeof(bool) * rsinfo->setDesc->natts);
+
+		row_as_item(row, desc, rsinfo->setDesc, values, nulls);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(values);
+		pfree(nulls);
+	}
+}
+
+/* The jsonb argument argno, or NULL for SQL NULL. */
+static Jsonb *
+arg_jsonb(FunctionCallInfo fcinfo, int argno)
+{
+	return PG_ARGISNULL(argno) ? NULL : PG_GETARG_JSONB_P(argno);
+}
+
+/*
+ * podrec.find(flow_id, params): the items of one flow.  Materialized: a
+ * page holds at most FIND_MAX_LIMIT items, and every row is in the
+ * tuplestore before the first is returned, so an error returns nothing.
+ */
+Datum
+podrec_find(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FindRequest req;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("flow_id must not be null")));
+	find_parse_params(arg_jsonb(fcinfo, 1), FIND_MODE_FIND, "", &req);
+	req.flow_id = PG_GETARG_TEXT_PP(0);
+
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	find_run(&req, emit_row, rsinfo);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * podrec.records_items(params): the items behind podrec.records, of one
+ * flow (flow_id) or of every flow the caller sees; with join_by, every
+ * item of the window (records applies limit and skip after the join).
+ */
+Datum
+podrec_records_items(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FindRequest req;
+
+	find_parse_params(arg_jsonb(fcinfo, 0), FIND_MODE_RECORDS, "", &req);
+	if (req.join_by_given)
+		req.skip = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	find_run(&req, emit_row, rsinfo);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* podrec.find_explain(flow_id, params): the plan of the find, its values bound. */
+Datum
+podrec_find_explain(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo;
+	FindRequest req;
+	Oid			types[FIND_NARGS];
+	Datum		values[FIND_NARGS];
+	char		nulls[FIND_NARGS];
+	int			rc;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("flow_id must not be null")));
+	find_parse_params(arg_jsonb(fcinfo, 1), FIND_MODE_FIND, "", &req);
+	req.flow_id = PG_GETARG_TEXT_PP(0);
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	SPI_connect();
+	find_check_flow(&req);
+	find_arg_types(&req, types);
+	find_arg_values(&req, values, nulls);
+	rc = SPI_execute_with_args(psprintf("EXPLAIN (COSTS OFF) %s", find_query_text(&req)),
+							   FIND_NARGS, types, values, nulls, false, 0);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_with_args failed for EXPLAIN: %s", SPI_result_code_string(rc));
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		Datum		line = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &line, &isnull);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------------
+ * podrec.mget: the seed-002 multi-flow find
+ * ---------------------------------------------------------------------
+ */
+
+/* Where mget rows go. */
+typedef struct MgetSink
+{
+	ReturnSetInfo *rsinfo;
+	TupleDesc	itemdesc;		/* the row type of podrec.items */
+	MemoryContext rowcxt;		/* reset after every row */
+	Datum		flow_id;
+} MgetSink;
+
+/*
+ * Put one (flow_id, ord, item) row into the tuplestore.  The item is the
+ * query's row copied as a composite datum when the layouts agree (no
+ * dropped columns), else formed anew.
+ */
+static void
+emit_mget_row(void *arg, HeapTuple row, TupleDesc desc, int ord)
+{
+	MgetSink   *sink = (MgetSink *) arg;
+	MemoryContext oldcxt = MemoryContextSwitchTo(sink->rowcxt);
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	values[0] = sink->flow_id;
+	values[1] = Int32GetDatum(ord);
+	if (desc->natts == sink->itemdesc->natts)
+		values[2] = heap_copy_tuple_as_datum(row, sink->itemdesc);
+	else
+	{
+		Datum	   *v = palloc(sizeof(Datum) * sink->itemdesc->natts);
+		bool	   *n = palloc(sizeof(bool) * sink->itemdesc->natts);
+
+		row_as_item(row, desc, sink->itemdesc, v, n);
+		values[2] = heap_copy_tuple_as_datum(heap_form_tuple(sink->itemdesc, v, n), sink->itemdesc);
+	}
+	tuplestore_putvalues(sink->rsinfo->setResult, sink->rsinfo->setDesc, values, nulls);
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(sink->rowcxt);
+}
+
+/* A member of a request object, or NULL. */
+static JsonbValue *
+request_member(JsonbContainer *obj, const char *name)
+{
+	JsonbValue	k;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) name;
+	k.val.string.len = strlen(name);
+	return findJsonbValueFromContainer(obj, JB_FOBJECT, &k);
+}
+
+/* Check request number pos (1-based) of an mget body into req. */
+static void
+mget_parse_request(JsonbValue *elem, int pos, FindRequest *req)
+{
+	char	   *prefix = psprintf("request %d: ", pos);
+	JsonbValue *flow;
+	JsonbValue *params;
+	JsonbIterator *it;
+	JsonbValue	k,
+				v;
+	JsonbIteratorToken tok;
+	Jsonb	   *pjb = NULL;
+
+	if (elem->type != jbvBinary || !JsonContainerIsObject(elem->val.binary.data))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%smust be a JSON object with flowId and params", prefix),
+				 errdetail("It is a JSON %s.", json_type_name(elem))));
+
+	/* only flowId and params */
+	it = JsonbIteratorInit(elem->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		if (tok != WJB_KEY)
+			continue;
+		(void) JsonbIteratorNext(&it, &v, true);
+		if (!((k.val.string.len == 6 && memcmp(k.val.string.val, "flowId", 6) == 0) ||
+			  (k.val.string.len == 6 && memcmp(k.val.string.val, "params", 6) == 0)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%sunknown key \"%s\"", prefix, clip(k.val.string.val, k.val.string.len)),
+					 errhint("A request has the keys flowId and params.")));
+	}
+
+	flow = request_member(elem->val.binary.data, "flowId");
+	if (flow == NULL || flow->type == jbvNull)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sflowId is missing", prefix)));
+	if (flow->type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sflowId must be a string", prefix),
+				 errdetail("It is a JSON %s.", json_type_name(flow))));
+
+	params = request_member(elem->val.binary.data, "params");
+	if (params != NULL && params->type != jbvNull)
+	{
+		if (params->type != jbvBinary || !JsonContainerIsObject(params->val.binary.data))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%sparams must be a JSON object", prefix),
+					 errdetail("It is a JSON %s.", json_type_name(params))));
+		pjb = JsonbValueToJsonb(params);
+	}
+	find_parse_params(pjb, FIND_MODE_FIND, prefix, req);
+	req->flow_id = cstring_to_text_with_len(flow->val.string.val, flow->val.string.len);
+}
+
+/*
+ * podrec.mget(requests): every request of a seed-002 body answered by its
+ * own find, rows in request order, then in the order of each find.
+ *
+ * Materialized rather than value-per-call: the parameters and filter of
+ * every request are checked before any query runs, a flow that does not
+ * exist is found when its find returns nothing, and every row is in the
+ * tuplestore before the first is returned, so a bad request returns
+ * nothing and the error names it.  A body is at most
+ * MGET_MAX_REQUESTS finds of at most FIND_MAX_LIMIT items, so the store is
+ * bounded (and spills to disk past work_mem); value-per-call would have to
+ * keep a portal open across calls for no gain.  Rows are formed in a
+ * per-row context reset after each one.
+ *
+ * Duplicate flowIds are refused: the nested response has one entry per
+ * flowId, so a second request for a flow could only overwrite or merge
+ * the first.
+ */
+Datum
+podrec_mget(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *body;
+	int			n;
+	FindRequest *reqs;
+	MgetSink	sink;
+	JsonbIterator *it;
+	JsonbValue	elem;
+	JsonbIteratorToken tok;
+	int			pos = 0;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("requests must not be null")));
+	body = PG_GETARG_JSONB_P(0);
+	if (!JB_ROOT_IS_ARRAY(body) || JB_ROOT_IS_SCALAR(body))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("requests must be a JSON array of {\"flowId\", \"params\"} objects"),
+				 errdetail("It is a JSON %s.", JB_ROOT_IS_SCALAR(body) ? "scalar" : "object")));
+	n = JB_ROOT_COUNT(body);
+	if (n > MGET_MAX_REQUESTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many requests: %d", n),
+				 errdetail("An mget body holds at most %d requests.", MGET_MAX_REQUESTS)));
+
+	/* 1. every request checked before any runs */
+	reqs = palloc0(sizeof(FindRequest) * Max(n, 1));
+	it = JsonbIteratorInit(&body->root);
+	while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		mget_parse_request(&elem, pos + 1, &reqs[pos]);
+		for (int j = 0; j < pos; j++)
+			if (VARSIZE_ANY_EXHDR(reqs[j].flow_id) == VARSIZE_ANY_EXHDR(reqs[pos].flow_id) &&
+				memcmp(VARDATA_ANY(reqs[j].flow_id), VARDATA_ANY(reqs[pos].flow_id),
+					   VARSIZE_ANY_EXHDR(reqs[pos].flow_id)) == 0)
+			{
+				char	   *id = text_to_cstring(reqs[pos].flow_id);
+
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("request %d: flowId \"%s\" is repeated", pos + 1, clip(id, strlen(id))),
+						 errdetail("Request %d asks for the same flow.", j + 1),
+						 errhint("Ask for each flow once: the response has one entry per flowId.")));
+			}
+		pos++;
+	}
+
+	InitMaterializedSRF(fcinfo, 0);
+	sink.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	sink.itemdesc = lookup_rowtype_tupdesc(TupleDescAttr(sink.rsinfo->setDesc, 2)->atttypid, -1);
+	sink.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "podrec mget row",
+										ALLOCSET_DEFAULT_SIZES);
+	SPI_connect();
+
+	/* 2. each flow by its own index scans (an unknown flow found on the way) */
+	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		sink.flow_id = PointerGetDatum(reqs[i].flow_id);
+		find_run(&reqs[i], emit_mget_row, &sink);
+	}
+	SPI_finish();
+	ReleaseTupleDesc(sink.itemdesc);
+	MemoryContextDelete(sink.rowcxt);
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------------
+ * podrec.cursor_of: the after cursor of an item
+ * ---------------------------------------------------------------------
+ */
+
+/* Push a string member onto an object being built. */
+static void
+push_string(JsonbParseState **state, const char *key, const char *value)
+{
+	JsonbValue	k,
+				v;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	v.type = jbvString;
+	v.val.string.val = (char *) value;
+	v.val.string.len = strlen(value);
+	pushJsonbValue(state, WJB_KEY, &k);
+	pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+/* Push an int64 member onto an object being built. */
+static void
+push_int64(JsonbParseState **state, const char *key, int64 value)
+{
+	JsonbValue	k,
+				v;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	v.type = jbvNumeric;
+	v.val.numeric = DatumGetNumeric(DirectFunctionCall1(int8_numeric, Int64GetDatum(value)));
+	pushJsonbValue(state, WJB_KEY, &k);
+	pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+/*
+ * podrec.cursor_of(item, params): the cursor that continues a find with
+ * these params (their sort and order) after this item.
+ */
+Datum
+podrec_cursor_of(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader item;
+	FindRequest req;
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+	bool		isnull;
+	Datum		d;
+	char	   *json;
+	int			len;
+	char	   *b64;
+	int			b64len;
+	int			out = 0;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	item = PG_GETARG_HEAPTUPLEHEADER(0);
+	find_parse_params(arg_jsonb(fcinfo, 1), FIND_MODE_FIND, "", &req);
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	push_string(&state, "s", sort_name(&req));
+	push_string(&state, "o", req.desc ? "desc" : "asc");
+	d = GetAttributeByName(item, "created_at", &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	push_int64(&state, "t", DatumGetTimestampTz(d));
+	d = GetAttributeByName(item, "id", &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	push_int64(&state, "i", DatumGetInt64(d));
+	if (req.sort == FIND_SORT_FLAT)
+	{
+		Datum		doc = GetAttributeByName(item, "doc", &isnull);
+		Datum		value;
+		JsonbValue	k,
+					v;
+
+		if (isnull)
+			PG_RETURN_NULL();
+		if (!call2(podrec_flat_get, doc, PointerGetDatum(req.sort_key), &value))
+			value = DirectFunctionCall1(jsonb_in, CStringGetDatum("null"));
+		k.type = jbvString;
+		k.val.string.val = "v";
+		k.val.string.len = 1;
+		pushJsonbValue(&state, WJB_KEY, &k);
+		if (JB_ROOT_IS_SCALAR(DatumGetJsonbP(value)))
+		{
+			JsonbExtractScalar(&DatumGetJsonbP(value)->root, &v);
+			pushJsonbValue(&state, WJB_VALUE, &v);
+		}
+		else
+		{
+			v.type = jbvBinary;
+			v.val.binary.data = &DatumGetJsonbP(value)->root;
+			v.val.binary.len = VARSIZE(DatumGetJsonbP(value)) - VARHDRSZ;
+			pushJsonbValue(&state, WJB_VALUE, &v);
+		}
+	}
+	else if (req.sort != FIND_SORT_CREATED)
+	{
+		d = GetAttributeByName(item, sort_name(&req), &isnull);
+		push_int64(&state, "v", isnull ? DT_NOBEGIN : DatumGetTimestampTz(d));
+	}
+	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+
+	json = JsonbToCString(NULL, &JsonbValueToJsonb(res)->root, 0);
+	len = strlen(json);
+	b64 = palloc(pg_b64_enc_len(len) + 1);
+	b64len = pg_b64_encode(json, len, b64, pg_b64_enc_len(len));
+	if (b64len < 0)
+		elog(ERROR, "could not encode a cursor");
+	for (int i = 0; i < b64len; i++)
+	{
+		char		c = b64[i];
+
+		if (c == '=')
+			break;
+		b64[out++] = (c == '+') ? '-' : (c == '/') ? '_' : c;
+	}
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(b64, out));
+}
+
+/* ---------------------------------------------------------------------
+ * podrec.as_drop: an item as a seed-002 drop
+ * ---------------------------------------------------------------------
+ */
+
+/* Push a key onto an object being built. */
+static void
+push_key(JsonbParseState **state, const char *key)
+{
+	JsonbValue	k;
+
+	k.type = jbvString;
+	k.val.string.val = (char *) key;
+	k.val.string.len = strlen(key);
+	pushJsonbValue(state, WJB_KEY, &k);
+}
+
+/* Push a text member onto an object being built. */
+static void
+push_text(JsonbParseState **state, const char *key, text *value)
+{
+	JsonbValue	v;
+
+	push_key(state, key);
+	v.type = jbvString;
+	v.val.string.val = VARDATA_ANY(value);
+	v.val.string.len = VARSIZE_ANY_EXHDR(value);
+	pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+/* Push a member holding a whole jsonb container. */
+static void
+push_container(JsonbParseState **state, const char *key, Jsonb *jb)
+{
+	JsonbValue	v;
+
+	push_key(state, key);
+	v.type = jbvBinary;
+	v.val.binary.data = &jb->root;
+	v.val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+/* The path of a flow (SQL NULL: none, or no such flow). */
+static text *
+flow_path(text *flow_id)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			type = TEXTOID;
+	Datum		value = PointerGetDatum(flow_id);
+	text	   *result = NULL;
+	MemoryContext callcxt = CurrentMemoryContext;
+
+	SPI_connect();
+	if (plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare("SELECT f.path FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1",
+									1, &type);
+
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "SPI_prepare failed for the path of a flow");
+		plan = p;
+	}
+	if (SPI_execute_plan(plan, &value, NULL, true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+		{
+			MemoryContext spicxt = MemoryContextSwitchTo(callcxt);
+
+			result = DatumGetTextPCopy(d);
+			MemoryContextSwitchTo(spicxt);
+		}
+	}
+	SPI_finish();
+	return result;
+}
+
+/* The flow whose path as_drop looked up last, kept for the query. */
+typedef struct FlowPathCache
+{
+	text	   *flow_id;
+	text	   *path;			/* NULL: none */
+} FlowPathCache;
+
+/* The path of a flow, looked up once for a run of items of that flow. */
+static text *
+cached_flow_path(FunctionCallInfo fcinfo, text *flow_id)
+{
+	FlowPathCache *cache = (FlowPathCache *) fcinfo->flinfo->fn_extra;
+	MemoryContext oldcxt;
+	text	   *path;
+
+	if (cache != NULL && cache->flow_id != NULL &&
+		VARSIZE_ANY_EXHDR(cache->flow_id) == VARSIZE_ANY_EXHDR(flow_id) &&
+		memcmp(VARDATA_ANY(cache->flow_id), VARDATA_ANY(flow_id), VARSIZE_ANY_EXHDR(flow_id)) == 0)
+		return cache->path;
+	path = flow_path(flow_id);
+	oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (cache == NULL)
+	{
+		cache = palloc0(sizeof(FlowPathCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->flow_id != NULL)
+		pfree(cache->flow_id);
+	if (cache->path != NULL)
+		pfree(cache->path);
+	cache->flow_id = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(flow_id));
+	cache->path = path != NULL ? (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(path)) : NULL;
+	MemoryContextSwitchTo(oldcxt);
+	return cache->path;
+}
+
+/*
+ * podrec.as_drop(item): id (the uid), flowId, creationDate (epoch ms),
+ * path (the drop's, else its flow's, else null) and elems (the drop's,
+ * else the whole item).
+ */
+Datum
+podrec_as_drop(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader item = PG_GETARG_HEAPTUPLEHEADER(0);
+	TupleDesc	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(item),
+											  HeapTupleHeaderGetTypMod(item));
+	HeapTupleData tuple;
+	Datum	   *values = palloc(sizeof(Datum) * desc->natts);
+	bool	   *nulls = palloc(sizeof(bool) * desc->natts);
+	int			a_uid = -1,
+				a_flow = -1,
+				a_created = -1,
+				a_doc = -1;
+	Jsonb	   *doc;
+	JsonbParseState *state = NULL;
+	JsonbValue *found;
+	JsonbValue	v;
+	TimestampTz created;
+	int64		ms;
+	text	   *path = NULL;
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(item);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = item;
+	heap_deform_tuple(&tuple, desc, values, nulls);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		const char *name = NameStr(TupleDescAttr(desc, i)->attname);
+
+		if (TupleDescAttr(desc, i)->attisdropped)
+			continue;
+		if (strcmp(name, "uid") == 0)
+			a_uid = i;
+		else if (strcmp(name, "flow_id") == 0)
+			a_flow = i;
+		else if (strcmp(name, "created_at") == 0)
+			a_created = i;
+		else if (strcmp(name, "doc") == 0)
+			a_doc = i;
+	}
+	ReleaseTupleDesc(desc);
+	if (a_uid < 0 || a_flow < 0 || a_created < 0 || a_doc < 0 ||
+		nulls[a_uid] || nulls[a_flow] || nulls[a_created] || nulls[a_doc])
+		PG_RETURN_NULL();
+	doc = DatumGetJsonbP(values[a_doc]);
+	created = DatumGetTimestampTz(values[a_created]);
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	push_text(&state, "id", DatumGetTextPP(values[a_uid]));
+	push_text(&state, "flowId", DatumGetTextPP(values[a_flow]));
+
+	/* epoch milliseconds, rounded down */
+	ms = created + ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
+	ms = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+	push_int64(&state, "creationDate", ms);
+
+	found = JB_ROOT_IS_OBJECT(doc) ? getKeyJsonValueFromContainer(&doc->root, "path", 4, NULL) : NULL;
+	push_key(&state, "path");
+	if (found != NULL && found->type == jbvString)
+		pushJsonbValue(&state, WJB_VALUE, found);
+	else if ((path = cached_flow_path(fcinfo, DatumGetTextPP(values[a_flow]))) != NULL)
+	{
+		v.type = jbvString;
+		v.val.string.val = VARDATA_ANY(path);
+		v.val.string.len = VARSIZE_ANY_EXHDR(path);
+		pushJsonbValue(&state, WJB_VALUE, &v);
+	}
+	else
+	{
+		v.type = jbvNull;
+		pushJsonbValue(&state, WJB_VALUE, &v);
+	}
+
+	found = JB_ROOT_IS_OBJECT(doc) ? getKeyJsonValueFromContainer(&doc->root, "elems", 5, NULL) : NULL;
+	if (found != NULL && found->type == jbvBinary && JsonContainerIsObject(found->val.binary.data))
+	{
+		push_key(&state, "elems");
+		pushJsonbValue(&state, WJB_VALUE, found);
+	}
+	else
+		push_container(&state, "elems", doc);
+
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+}
