@@ -208,3 +208,143 @@ COMMENT ON FUNCTION podrec_api.record_fetch(pg_catalog.text) IS
 
 REVOKE ALL ON FUNCTION podrec_api.record_fetch(pg_catalog.text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION podrec_api.record_fetch(pg_catalog.text) TO podrec_user, podrec_app, podrec_admin;
+
+-- ---------------------------------------------------------------------
+-- Seed 000: GET /rpc/records.  An SQL function with a standard body and
+-- no SET clause, so that the planner inlines it: PostgREST's limit,
+-- offset and order then apply to the index scan itself (newest first
+-- through (account_id, created_at, id), or (flow_id, created_at, id) for
+-- one flow).  Its names are bound when it is created, so search_path
+-- cannot change what it calls.  With join_by the overload below runs:
+-- joining reads every record of the window anyway.
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION podrec.api_timestamp(name pg_catalog.text, value pg_catalog.text)
+	RETURNS pg_catalog.timestamptz
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ts timestamptz;
+BEGIN
+	IF value ~ '^\s*[0-9]{1,15}\s*$' THEN
+		RETURN to_timestamp(btrim(value)::numeric / 1000);
+	END IF;
+	ts := podrec.iso_timestamp(value);
+	IF ts IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = '22007',
+			MESSAGE = format('parameter "%s" must be an ISO 8601 timestamp or epoch milliseconds', name),
+			DETAIL = format('It is %s.', to_json(podrec.ingest_clip(value))),
+			HINT = 'Write 2025-03-05T14:38:22Z, 2025-03-05 or 1741185502903.';
+	END IF;
+	RETURN ts;
+END
+$$;
+
+COMMENT ON FUNCTION podrec.api_timestamp(pg_catalog.text, pg_catalog.text) IS
+	'internal: a time argument of an endpoint, an ISO 8601 timestamp (UTC without an offset) or epoch milliseconds; name is the argument, for the error';
+
+CREATE FUNCTION podrec_api.records(flow_id pg_catalog.text DEFAULT NULL,
+	filter pg_catalog.text DEFAULT NULL, start_date pg_catalog.text DEFAULT NULL,
+	end_date pg_catalog.text DEFAULT NULL)
+	RETURNS SETOF pg_catalog.jsonb
+	LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT podrec.records_flatten(i.doc) OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('scanner_account',
+			(SELECT a.name FROM podrec.accounts AS a WHERE a.id OPERATOR(pg_catalog.=) i.account_id))
+	FROM podrec.items AS i
+	WHERE i.status OPERATOR(pg_catalog.=) 'completed' AND podrec.check_access()
+		AND (records.flow_id IS NULL OR i.flow_id OPERATOR(pg_catalog.=) records.flow_id)
+		AND (records.filter IS NULL OR podrec.matches(i.doc, records.filter))
+		AND (records.start_date IS NULL OR i.created_at OPERATOR(pg_catalog.>=) podrec.api_timestamp('start_date', records.start_date))
+		AND (records.end_date IS NULL OR i.created_at OPERATOR(pg_catalog.<) podrec.api_timestamp('end_date', records.end_date))
+	ORDER BY i.created_at DESC, i.id DESC;
+END;
+
+COMMENT ON FUNCTION podrec_api.records(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+	E'Flat records\nThe flattened records of your completed items, newest first (GET /records of the Flux API): one key per leaf of the item (barcode_scanning.barcode.code, photographing.picz.photos.1.url) and scanner_account. Arguments flow_id, filter (any filter dialect, such as barcode_scanning.barcode.code == "A0155C35"), start_date and end_date (ISO 8601 or epoch milliseconds; the end is exclusive), and join_by; page with limit and offset, which the index scan serves.';
+
+REVOKE ALL ON FUNCTION podrec_api.records(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION podrec_api.records(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text)
+	TO podrec_user, podrec_app, podrec_admin;
+
+CREATE FUNCTION podrec_api.records(join_by pg_catalog.text, flow_id pg_catalog.text DEFAULT NULL,
+	filter pg_catalog.text DEFAULT NULL, start_date pg_catalog.text DEFAULT NULL,
+	end_date pg_catalog.text DEFAULT NULL)
+	RETURNS SETOF pg_catalog.jsonb
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	state text;
+	message text;
+	detail text;
+	hint text;
+BEGIN
+	RETURN QUERY SELECT r.r FROM podrec.records(podrec.api_params(jsonb_build_object('join_by', join_by,
+		'flow_id', flow_id, 'filter', filter, 'start_date', start_date, 'end_date', end_date,
+		'limit', 1000))) AS r (r);
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+		detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+	PERFORM podrec.raise_api_error(state, message, nullif(detail, ''), nullif(hint, ''));
+END
+$$;
+
+COMMENT ON FUNCTION podrec_api.records(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
+	E'Flat records\nThe flattened records of your completed items, newest first; with join_by (a flat key such as barcode_scanning.barcode.code) records that share a value there are merged into one, the last non-null value of every key winning.';
+
+REVOKE ALL ON FUNCTION podrec_api.records(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION podrec_api.records(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text)
+	TO podrec_user, podrec_app, podrec_admin;
+
+-- ---------------------------------------------------------------------
+-- Seed 002: POST /rpc/mget.  The body is the seed's request array
+-- (drops nested by flowId), or {"requests": [...], "flatten": "flat"}
+-- for one array of drops: on a POST PostgREST reads the query string as
+-- filters, so flatten=flat travels in the body.
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION podrec_api.mget(pg_catalog.jsonb)
+	RETURNS pg_catalog.jsonb
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	requests jsonb := $1;
+	flatten text;
+	bad text;
+	state text;
+	message text;
+	detail text;
+	hint text;
+BEGIN
+	IF jsonb_typeof($1) = 'object' THEN
+		SELECT k INTO bad FROM jsonb_object_keys($1) AS k WHERE k NOT IN ('requests', 'flatten') ORDER BY k LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION USING ERRCODE = '22023',
+				MESSAGE = format('unknown key "%s" in the body of mget', podrec.ingest_clip(bad)),
+				HINT = 'The body is the array of requests [{"flowId", "params"}], or {"requests": [...], "flatten": "flat"}.';
+		END IF;
+		requests := $1 -> 'requests';
+		flatten := $1 ->> 'flatten';
+		IF requests IS NULL THEN
+			RAISE EXCEPTION USING ERRCODE = '22023',
+				MESSAGE = 'the body of mget has no requests',
+				HINT = 'The body is the array of requests [{"flowId", "params"}], or {"requests": [...], "flatten": "flat"}.';
+		END IF;
+	END IF;
+	RETURN podrec.mget_response(requests, flatten);
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+		detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+	PERFORM podrec.raise_api_error(state, message, nullif(detail, ''), nullif(hint, ''));
+	RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION podrec_api.mget(pg_catalog.jsonb) IS
+	E'Multi-flow find\nThe drops of several flows in one request (the flowthings Drop Multi-Find): the body is an array of {"flowId", "params"} (params: filter, limit, skip, start_date, end_date, sort, order, after), answered as {head, body} with body the drops nested by flowId; send {"requests": [...], "flatten": "flat"} for one array of drops.';
+
+REVOKE ALL ON FUNCTION podrec_api.mget(pg_catalog.jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION podrec_api.mget(pg_catalog.jsonb) TO podrec_user, podrec_app, podrec_admin;

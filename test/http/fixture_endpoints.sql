@@ -53,3 +53,24 @@ SELECT podrec.record_type_install('seed004', account_id => 'org_xyz789') ->> 'id
 SELECT podrec.account_put('keywords', 'Keywords');
 SELECT podrec.record_type_install('request_logs', account_id => 'keywords') ->> 'id' AS request_logs_type;
 SELECT podrec.record_type_install('seed004', 'seed004 copy', account_id => 'keywords') ->> 'id' AS seed004_copy_type;
+
+-- Seed 000: the seed's raw item in account 66826269369bbc3d56b479ce (optioryx_admin).
+SELECT podrec.account_put('66826269369bbc3d56b479ce', 'optioryx_admin');
+SELECT podrec.flow_put('APIDocsFlow1', '66826269369bbc3d56b479ce');
+SELECT uid FROM podrec.item_put('APIDocsFlow1', '{"created_at": "2025-03-05T14:38:22.903000", "updated_at": "2025-03-05T14:38:22.903000",
+ "_id": "67c861de20bb29fb40d2cbbd", "started_at": "2025-03-05T14:38:10", "ended_at": "2025-03-05T14:38:20", "flow_id": "APIDocsFlow1",
+ "photographing": [{"flow_step_id": "picz", "started_at": "2025-03-05T14:38:15", "ended_at": "2025-03-05T14:38:20",
+   "photos": [{"date": "2025-03-05T14:38:20", "url": "https://dimmy.s3.amazonaws.com/66826269369bbc3d56b479ce/67c861dc45b0e6fb32ff2ca1"}]}],
+ "barcode_scanning": [{"flow_step_id": "barcode", "started_at": "2025-03-05T14:38:10", "ended_at": "2025-03-05T14:38:15", "code": "A0155C35"}]}');
+
+-- Seed 002: alice's two flows and their drops.
+SELECT podrec.account_put('alice', 'alice');
+SELECT podrec.flow_put('f54ad6428d4c6b0419a019285', 'alice', 'inbox', '/alice/:inbox');
+SELECT podrec.flow_put('f54aec5c7d4c6770dba95801b', 'alice', 'drinks', '/alice/drinks');
+SELECT count(*) FROM podrec.items_put($$[
+{"id": "d54ad9d8bd4c68117a914ba25", "flowId": "f54ad6428d4c6b0419a019285", "creationDate": 1420664203776, "path": "/alice/:inbox",
+ "elems": {"kind": "NOTIFICATION", "action": "CREATE"}},
+{"id": "d54aec650d4c6770dba958025", "flowId": "f54aec5c7d4c6770dba95801b", "creationDate": 1420740176213, "path": "/alice/drinks", "elems": {"a": 2}},
+{"id": "d54aec5dcd4c6770dba958020", "flowId": "f54aec5c7d4c6770dba95801b", "creationDate": 1420740060915, "path": "/alice/drinks", "elems": {"a": 1}},
+{"id": "d54aec5dcd4c6770dba958010", "flowId": "f54aec5c7d4c6770dba95801b", "creationDate": 1420740000000, "path": "/alice/drinks", "elems": {"b": 1}}
+]$$);
