@@ -680,7 +680,7 @@ add_iso_time(AddedKey *added, int *n, const char *key, TimestampTz ts)
 	fsec_t		fsec;
 	char	   *s;
 
-	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+	if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range")));
@@ -697,8 +697,13 @@ add_iso_time(AddedKey *added, int *n, const char *key, TimestampTz ts)
 static void
 add_millis(AddedKey *added, int *n, const char *key, TimestampTz ts)
 {
-	int64		usec = ts + UNIX_TO_PG_USECS;
+	int64		usec;
 	Numeric		ms;
+
+	if (TIMESTAMP_NOT_FINITE(ts) || pg_add_s64_overflow(ts, UNIX_TO_PG_USECS, &usec))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
 
 	if (usec % 1000 == 0)
 		ms = int64_to_numeric(usec / 1000);
