@@ -17,6 +17,15 @@ SELECT podrec.record_render(podrec.record_type_def(:rt), '{}', 1, '-infinity', n
 SELECT podrec.ingest_complete('{}', 'item', 'u', 'fa', '/fa', 'infinity', now());
 SELECT podrec.ingest_complete('{}', 'drop', 'u', 'fa', '/fa', now(), 'infinity');
 SELECT podrec.ingest_complete('{}', 'drop', 'u', 'fa', '/fa', '-infinity', now());
+-- ingest_complete is not strict: a null flow or uid, or an item that is not an
+-- object, ended the backend with a segmentation fault.
+SELECT podrec.ingest_complete('"s"', 'item', 'u', 'fa', NULL, now(), NULL);
+SELECT podrec.ingest_complete('[1]', 'drop', 'u', 'fa', NULL, now(), NULL);
+SELECT podrec.ingest_complete(NULL, 'item', 'u', 'fa', NULL, now(), NULL);
+SELECT podrec.ingest_complete('{}', NULL, 'u', 'fa', NULL, now(), NULL);
+SELECT podrec.ingest_complete('{}', 'item', 'u', 'fa', NULL, NULL, NULL);
+SELECT podrec.ingest_complete('{}', 'item', NULL, NULL, NULL, '2020-01-01Z', NULL);
+SELECT podrec.ingest_complete('{"_id": "x"}', 'drop', NULL, NULL, NULL, '2020-01-01Z', NULL);
 -- Finite times still work.
 SELECT podrec.ingest_complete('{}', 'drop', 'u', 'fa', '/fa', '2020-01-01Z', '2021-01-01Z');
 SELECT podrec.record_render(podrec.record_type_def(:rt), '{}', 1, '2020-01-01Z', '2021-01-01Z', NULL, '{}', NULL);

@@ -35,7 +35,8 @@ no warnings 'recursion';
 
 my $node = PostgreSQL::Test::Cluster->new('mutation');
 $node->init;
-$node->append_conf('postgresql.conf', "shared_preload_libraries = 'podrec'\nmax_stack_depth = '2MB'\n");
+# A crash must not end the test: the server restarts, the next calls go on.
+$node->append_conf('postgresql.conf', "shared_preload_libraries = 'podrec'\nmax_stack_depth = '2MB'\nrestart_after_crash = on\n");
 $node->start;
 $node->safe_psql('postgres', 'CREATE DATABASE mut');
 
@@ -420,7 +421,12 @@ sub run_batch
 		$script .= "SELECT '$i|' || public.mut_try('$q');\n";
 	}
 	my ($out, $err) = ('', '');
-	IPC::Run::run([ 'psql', '-X', '-At', '-d', $node->connstr('mut'), '-U', $caller ], '<', \$script, '>', \$out, '2>', \$err);
+	# From a file: psql stops reading when its backend dies.
+	my $file = "${PostgreSQL::Test::Utils::tmp_check}/mutation.sql";
+	open(my $fh, '>:encoding(UTF-8)', $file) or die "$file: $!";
+	print $fh $script;
+	close($fh);
+	IPC::Run::run([ 'psql', '-X', '-At', '-d', $node->connstr('mut'), '-U', $caller, '-f', $file ], '>', \$out, '2>', \$err);
 	my %got;
 	foreach (split /\n/, $out) { $got{$1} = $2 if /^(\d+)\|(.*)$/s; }
 	return (\%got, $err);
@@ -469,7 +475,7 @@ foreach my $run (@runs)
 			  if !$c->{raises} && $state =~ /^(58|XX)/;
 		}
 		last if $last >= $#mine;
-		$node->poll_query_until('mut', 'SELECT 1') or BAIL_OUT('the server does not come back');
+		$node->poll_query_until('mut', 'SELECT true') or BAIL_OUT('the server does not come back');
 		splice(@mine, 0, $last + 2);
 	}
 }
