@@ -64,16 +64,21 @@ SELECT count(*) FROM podrec.records_create(1, '[{"Alert": "High", "Count": 3, "T
 CREATE ROLE mut_a LOGIN IN ROLE podrec_app;
 INSERT INTO podrec.account_roles (role_name, account_id) VALUES ('mut_a', 'acct_a');
 -- One call, its outcome: ok, or the SQLSTATE and message of its error.
-CREATE FUNCTION public.mut_try(q text) RETURNS text LANGUAGE plpgsql AS $$
+CREATE ROLE mut_auth LOGIN NOINHERIT IN ROLE podrec_user, podrec_anon;
+-- One call, after its setup (settings of the request), and its outcome.
+CREATE FUNCTION public.mut_try(q text, setup text DEFAULT NULL) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE st text; msg text;
 BEGIN
+	IF setup IS NOT NULL THEN
+		EXECUTE setup;
+	END IF;
 	EXECUTE q;
 	RETURN 'ok';
 EXCEPTION WHEN OTHERS THEN
 	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
 	RETURN st || ' ' || pg_catalog.translate(pg_catalog.left(msg, 200), E'\n\r', '  ');
 END $$;
-GRANT EXECUTE ON FUNCTION public.mut_try(text) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION public.mut_try(text, text) TO PUBLIC;
 });
 
 # Valid values read from the fixture.
@@ -94,6 +99,10 @@ my %base = (
 		'{"barcode_scanning": [{"flow_step_id": "b", "code": "X1"}, {"flow_step_id": "c", "code": "X2"}]}',
 		'{"id": "d00000000000000000000a007", "creationDate": 1420740176213, "elems": {"a": 1}}',
 		'{}', '[]', '1', '"s"', 'null',
+	],
+	batch => [
+		'[{"_id": "00000000000000000000a00a", "n": 1, "created_at": "2025-01-01"}, {"n": 2, "m": [{"flow_step_id": "s", "x": 1}]}]',
+		'[{"id": "d00000000000000000000a00b", "creationDate": 1420740176213, "elems": {"a": 1}}]', '[{}]', '[]',
 	],
 	flat => [ '{"a.s.b": 1, "c.d.1": 1, "c.d.2": 2}', '{"m.s.v": 1, "m.2.v": 2}', '{"a\\\\.b": 1}', '{}' ],
 	filter_text => [
@@ -132,14 +141,18 @@ my %base = (
 	value => [ '"5"', '5', '"2023-06-13T18:13:15Z"', '[1, 2]', '{"a": 1}', 'true', 'null', '"High"' ],
 	params => [ '{"per_page": 5, "page": "2", "test_mode": "true", "ids": [1, "2"], "list": ["a"]}' ],
 	headers => [ '{"X-A": "1"}', '{}' ],
+	req_headers => [ '{"authorization": "Bearer abc", "x-forwarded-for": "192.0.2.1, 10.0.0.1", "x-real-ip": "::1", "user-agent": "x"}',
+		'{"x-forwarded-for": "2001:db8::1"}', '{}' ],
+	claims => [ '{"role": "podrec_user", "account_id": "acct_a", "exp": 1999999999}', '{"role": "podrec_user", "account_id": ["acct_b"]}',
+		'{"role": "podrec_anon"}', '{"account_id": "acct_a", "sub": "u1", "is_admin": true}' ],
 	sep => [ '.', '/', '::', '\\', '' ],
 	step_key => [ 'flow_step_id', 'step', '', '.' ],
 	flat_key => [ 'a.s.b', 'm.1.x', 'a\\.b', '', '..', 'a\\x' ],
-	flow => [ 'fa', 'fb', 'nope', '' ],
+	flow => [ 'fa', 'fa', 'fb', 'nope', '' ],
 	account => [ 'acct_a', 'acct_b', 'nobody', '' ],
-	status => [ 'completed', 'error', 'pending', '' ],
+	status => [ 'completed', 'completed', 'error', 'cancelled', 'in progress', 'pending' ],
 	shape => [ 'item', 'record', 'flat', '' ],
-	uid => [ '00000000000000000000a001', '00000000000000000000b001', 'bad', '' ],
+	uid => [ '00000000000000000000a001', '0000000000000000000000c1', '0000000000000000000000c2', '00000000000000000000b001', 'bad', '' ],
 	name => [ 'Alerts', 'X', 'Story Name', '' ],
 	result_type => [ 'TEXT', 'NUMBER', 'BOOLEAN', 'TIMESTAMP', 'OBJECT', 'nope' ],
 	sqlstate => [ '22023', 'P0002', '42704', '0A000', '23505', '42501', '' ],
@@ -148,14 +161,17 @@ my %base = (
 	jsonpath => [ '$.a.b', '$.x * $rate', 'strict $.** ? (@ == $v)', '$', 'lax $.a[*] ? (@.b like_regex "x" flag "i")' ],
 	int => [ 0, 1, 2, -1, 100, 2147483647, -2147483648 ],
 	bigint => [ 0, 1, 2, -1, $rid, $item_id, $artifact_id, '9223372036854775807', '-9223372036854775808' ],
+	type_id => [ 1, 1, 1, 2, 0, -1, '9223372036854775807' ],
+	record_id => [ $rid, $rid, $rid, $item_id, 0, -1 ],
+	artifact_id => [ $artifact_id, $artifact_id, 0, -1 ],
 	bigints => [ '{}', "{1,$rid}", '{NULL}', '{{1},{2}}', '{-1,9223372036854775807}', '[2:3]={1,2}' ],
 	bool => [ 'true', 'false' ],
 	regclass => [ 'podrec.items', 'public.mut_t', 'pg_catalog.pg_class', 'nope' ],
 	colname => [ 'account_id', 'id', 'nope' ],
 );
-my %typed_kind = map { $_ => 1 } qw(int bigint bigints bool timestamp jsonpath regclass);
-my %json_kind = map { $_ => 1 } qw(item flat filter_json fields list_body create_body update_body records
-	field_values field_defs changes def field value params headers);
+my %typed_kind = map { $_ => 1 } qw(int bigint type_id record_id artifact_id bigints bool timestamp jsonpath regclass);
+my %json_kind = map { $_ => 1 } qw(item batch flat filter_json fields list_body create_body update_body records
+	field_values field_defs changes def field value params headers req_headers claims);
 
 # ---------------------------------------------------------------------
 # The functions: their argument generators.  A new function is one line.
@@ -170,9 +186,9 @@ my %ARGS = (
 	'podrec.flat_key_path(text)' => [ qw(flat_key) ],
 	'podrec.ingest_parse(jsonb,integer,text,text,bigint)' => [ qw(item int flow uid bigint) ],
 	'podrec.ingest_complete(jsonb,text,text,text,text,timestamp with time zone,timestamp with time zone)' => [ qw(item shape uid flow text timestamp timestamp) ],
-	'podrec.ingest_items(jsonb,text,text,boolean,text,boolean)' => [ qw(item flow status bool uid bool) ],
+	'podrec.ingest_items(jsonb,text,text,boolean,text,boolean)' => [ qw(batch flow status bool uid bool) ],
 	'podrec.item_put(text,jsonb,text,boolean,text)' => [ qw(flow item status bool uid) ],
-	'podrec.items_put(jsonb,text,text,boolean)' => [ qw(item flow status bool) ],
+	'podrec.items_put(jsonb,text,text,boolean)' => [ qw(batch flow status bool) ],
 	'podrec.filter_compile(jsonb)' => [ qw(filter_json) ],
 	'podrec.filter_compile(text)' => [ qw(filter_text) ],
 	'podrec.filter_index_path(jsonb)' => [ qw(filter_json) ],
@@ -190,32 +206,46 @@ my %ARGS = (
 	'podrec.record_value(jsonb,jsonb,text)' => [ qw(field value text) ],
 	'podrec.record_field_expr(text,text,text)' => [ qw(result_type flat_key text) ],
 	'podrec.record_fields_check(jsonb)' => [ qw(field_defs) ],
-	'podrec.record_fields_store(bigint,jsonb)' => [ qw(bigint field_defs) ],
+	'podrec.record_fields_store(bigint,jsonb)' => [ qw(type_id field_defs) ],
 	'podrec.record_type_create(text,jsonb,text,text)' => [ qw(name field_defs account text) ],
-	'podrec.record_type_alter(bigint,jsonb)' => [ qw(bigint changes) ],
-	'podrec.records_create(bigint,jsonb,text,boolean,bigint[],boolean)' => [ qw(bigint records flow bool bigints bool) ],
-	'podrec.record_update(bigint,jsonb,bigint[],bigint[],boolean)' => [ qw(bigint field_values bigints bigints bool) ],
+	'podrec.record_type_alter(bigint,jsonb)' => [ qw(type_id changes) ],
+	'podrec.records_create(bigint,jsonb,text,boolean,bigint[],boolean)' => [ qw(type_id records flow bool bigints bool) ],
+	'podrec.record_update(bigint,jsonb,bigint[],bigint[],boolean)' => [ qw(record_id field_values bigints bigints bool) ],
 	'podrec.records_param_int(jsonb,text,bigint)' => [ qw(params text bigint) ],
 	'podrec.records_param_bool(jsonb,text)' => [ qw(params text) ],
 	'podrec.records_param_list(jsonb,text)' => [ qw(params text) ],
 	'podrec.records_param_ids(jsonb,text)' => [ qw(params text) ],
 	'podrec.record_create_tines(jsonb)' => [ qw(create_body) ],
-	'podrec.record_update_tines(bigint,jsonb)' => [ qw(bigint update_body) ],
+	'podrec.record_update_tines(bigint,jsonb)' => [ qw(record_id update_body) ],
 	'podrec.records_list_plan(jsonb)' => [ qw(list_body) ],
 	'podrec.records_list(jsonb)' => [ qw(list_body) ],
+	'podrec.record_get(bigint,bigint[])' => [ qw(record_id bigints) ],
+	'podrec.artifact_get(bigint)' => [ qw(artifact_id) ],
+	'podrec.record_type_get(bigint)' => [ qw(type_id) ],
 	'podrec.jsonpath_variables(jsonpath)' => [ qw(jsonpath) ],
 	'podrec.raise_http(integer,text,text,text,text,jsonb)' => { args => [ qw(int sqlstate text text text headers) ], raises => 1 },
 	'podrec.raise_api_error(text,text,text,text)' => { args => [ qw(sqlstate text text text) ], raises => 1 },
 	'podrec.http_status(text)' => [ qw(sqlstate) ],
 	'podrec.tenancy_apply(regclass,name,boolean)' => { args => [ qw(regclass colname bool) ], last => 1 },
-	'podrec.record_type_drop(bigint,boolean)' => { args => [ qw(bigint bool) ], last => 1 },
-	'podrec.record_delete(bigint)' => { args => [ qw(bigint) ], last => 1 },
+	'podrec.record_type_drop(bigint,boolean)' => { args => [ qw(type_id bool) ], last => 1 },
+	'podrec.record_delete(bigint)' => { args => [ qw(record_id) ], last => 1 },
 	# Functions being written elsewhere: one line each when they land.
 	'podrec.find(jsonb)' => [ qw(list_body) ],
 	'podrec.mget(jsonb)' => [ qw(list_body) ],
 	'podrec.record_create(jsonb)' => [ qw(create_body) ],
 	'podrec.record_query(jsonb)' => [ qw(list_body) ],
 );
+# The settings PostgREST gives a request, mutated: (setting, generator, call,
+# role the call runs as).  request.headers feeds the rate limits of
+# pre_request, request.jwt.claims the account of podrec_user.
+my @SETTINGS = (
+	[ 'request.headers', 'req_headers', 'SELECT podrec.pre_request()' ],
+	[ 'request.jwt.claims', 'claims', 'SELECT podrec.pre_request()' ],
+	[ 'request.jwt.claims', 'claims', q{SELECT podrec.request_claim('account_id'), podrec.request_claim('role'), podrec.is_admin(), podrec.check_access()} ],
+	[ 'request.jwt.claims', 'claims', q{SELECT podrec.current_account(), podrec_api.me(), (SELECT count(*) FROM podrec_api.items)}, 'podrec_user' ],
+	[ 'request.jwt.claims', 'claims', q{SELECT podrec.records_list('{"record_type_id": 1}')}, 'podrec_user' ],
+);
+
 # Generators of a type, for functions %ARGS does not name.
 my %by_type = (
 	jsonb => 'item', text => 'text', integer => 'int', bigint => 'bigint', boolean => 'bool',
@@ -342,18 +372,18 @@ sub mutate_bytes
 	return decode('UTF-8', $bytes, FB_DEFAULT);
 }
 
-# One argument value of a kind: a valid one, mutated, or NULL.
+# One argument value of a kind: a valid one, mutated, or NULL.  Valid values
+# come often enough that calls with several arguments get past their checks
+# to the work: mostly one argument of a call is mutated, not all.
 sub generate
 {
 	my ($kind) = @_;
 	my $v = pick(@{ $base{$kind} });
 	my $r = rand();
 	return undef if $r < 0.05;
-	return $v if $r < 0.15;
-	if ($json_kind{$kind}) { return $r < 0.85 ? mutate_json($v) : mutate_bytes($v); }
-	# Typed scalars mostly valid, so that the other arguments reach the function.
+	if ($json_kind{$kind}) { return $r < 0.25 ? $v : $r < 0.85 ? mutate_json($v) : mutate_bytes($v); }
 	return $r < 0.7 ? $v : $r < 0.85 ? nasty_string() : mutate_bytes($v) if $typed_kind{$kind};
-	return $r < 0.5 ? nasty_string() : mutate_bytes($v);
+	return $r < 0.5 ? $v : $r < 0.75 ? nasty_string() : mutate_bytes($v);
 }
 
 # A SQL literal: a text may hold any character but NUL.
@@ -407,6 +437,17 @@ foreach my $phase (0, 1)
 		}
 	}
 }
+# The settings, as the superuser and as an authenticator switching to podrec_user.
+foreach my $st (@SETTINGS)
+{
+	my ($setting, $gen, $sql, $role) = @$st;
+	for (1 .. $N)
+	{
+		my $setup = "SELECT pg_catalog.set_config('$setting', " . literal(generate($gen) // '') . ', true)';
+		$setup .= ", pg_catalog.set_config('role', '$role', true)" if $role;
+		push @calls, { sig => "$sql with a mutated $setting", caller => $role ? 'mut_auth' : 'postgres', sql => $sql, setup => $setup };
+	}
+}
 note('skipped: ' . join('; ', @skipped));
 
 # run_batch(caller, calls): their outcomes, in order; a missing outcome is a
@@ -418,7 +459,13 @@ sub run_batch
 	foreach my $i (0 .. $#$batch)
 	{
 		(my $q = $batch->[$i]{sql}) =~ s/'/''/g;
-		$script .= "SELECT '$i|' || public.mut_try('$q');\n";
+		my $setup = 'NULL';
+		if (defined $batch->[$i]{setup})
+		{
+			($setup = $batch->[$i]{setup}) =~ s/'/''/g;
+			$setup = "'$setup'";
+		}
+		$script .= "SELECT '$i|' || public.mut_try('$q', $setup);\n";
 	}
 	my ($out, $err) = ('', '');
 	# From a file: psql stops reading when its backend dies.
@@ -432,7 +479,7 @@ sub run_batch
 	return (\%got, $err);
 }
 
-my (%classes, @failures);
+my (%classes, @failures, %accepted_by, %errors_by);
 my ($tried, $accepted, $refused, $cast) = (0, 0, 0, 0);
 my $log_start = -s $node->logfile;
 # Runs of consecutive calls by one caller.
@@ -464,13 +511,14 @@ foreach my $run (@runs)
 				next;
 			}
 			my $o = $got->{$i};
-			if ($o eq 'ok') { $accepted++; next; }
+			if ($o eq 'ok') { $accepted++; $accepted_by{ $c->{sig} }++; next; }
 			my ($state, $msg) = split / /, $o, 2;
 			$msg //= '';
 			$cast++ if $state =~ /^22/ && $msg =~ /^(invalid input syntax for type (json|integer|bigint|boolean|timestamp|jsonpath)|malformed array literal|unsupported Unicode escape|date\/time field value out of range|value "[^"]*" is out of range for type|time zone .* not recognized|invalid Unicode)/
 			  || $state eq '42P01' && $msg =~ /^relation .* does not exist/;
 			$refused++;
 			$classes{$state}++;
+			$errors_by{ $c->{sig} }{"$state " . substr($msg, 0, 60)}++;
 			push @failures, "$caller: " . substr($c->{sql}, 0, 400) . "\n  => $state $msg"
 			  if !$c->{raises} && $state =~ /^(58|XX)/;
 		}
@@ -484,12 +532,22 @@ $log = substr($log, $log_start // 0);
 my @signals = $log =~ /(.*terminated by signal.*)/g;
 
 my $fns = scalar(keys %per_fn);
+# Calls that never succeed test only their refusals: worth knowing.
+# Calls that never succeed test only their refusals: worth knowing, with their
+# most frequent error.
+foreach my $sig (grep { !$accepted_by{$_} } sort keys %per_fn)
+{
+	my $e = $errors_by{$sig} // {};
+	my ($top) = sort { $e->{$b} <=> $e->{$a} || $a cmp $b } keys %$e;
+	note("never accepted: $sig (mostly $top)");
+}
+note('settings: ' . join('; ', map { "$_: " . ($accepted_by{$_} // 0) . " of $per_fn{$_} accepted" } grep { / with a mutated / } sort keys %per_fn));
 note("inputs tried: $tried calls of $fns functions (seed $SEED, $N per function): $accepted accepted, "
 	. "$refused refused ($cast by a type's input function), SQLSTATEs: "
 	. join(', ', map { "$_ x$classes{$_}" } sort keys %classes));
 diag("mutation: $tried inputs through $fns functions, $accepted accepted, $refused refused cleanly, "
 	. scalar(@failures) . ' failures');
-ok($fns >= 60, "$fns functions called");
+ok($fns >= 60, "$fns functions and settings called");
 is(scalar(@failures), 0, 'every refusal is a clean error, never XX000, never a lost backend, never a timeout')
   or diag(join("\n", @failures[ 0 .. ($#failures < 20 ? $#failures : 19) ]));
 is(scalar(@signals), 0, 'no backend terminated by a signal') or diag(join("\n", @signals));
