@@ -690,12 +690,17 @@ typedef struct FlatBuilder
 
 #define ARENA_LINK MAXALIGN(sizeof(char *))
 
-/* Order pairs as jsonb orders keys; of equal keys, the later one first. */
+/*
+ * Order pairs as jsonb orders keys; of equal keys, the later one first.
+ * Sorting the leaves of a huge item takes seconds: the comparison is where
+ * a cancel gets through.
+ */
 static inline int
 compare_flat_pairs(const FlatPair *a, const FlatPair *b)
 {
 	int			cmp;
 
+	CHECK_FOR_INTERRUPTS();
 	if (a->keylen != b->keylen)
 		return a->keylen < b->keylen ? -1 : 1;
 	cmp = memcmp(a->key, b->key, a->keylen);
@@ -1099,7 +1104,10 @@ compare_segments(const Segment *a, const Segment *b)
 	return (a->len > b->len) - (a->len < b->len);
 }
 
-/* Order flat entries segment by segment, so that subtrees are contiguous. */
+/*
+ * Order flat entries segment by segment, so that subtrees are contiguous
+ * (and let a cancel through: the sort of a huge record takes seconds).
+ */
 static int
 compare_entries(const void *a, const void *b)
 {
@@ -1108,6 +1116,7 @@ compare_entries(const void *a, const void *b)
 	int			n = Min(x->nsegs, y->nsegs);
 	int			i;
 
+	CHECK_FOR_INTERRUPTS();
 	for (i = 0; i < n; i++)
 	{
 		int			cmp = compare_segments(&x->segs[i], &y->segs[i]);

@@ -391,8 +391,20 @@ fields_hint(const RecDef *def)
  * ---------------------------------------------------------------------
  */
 
-/* An internal error about a malformed definition (it comes from SQL, not users). */
-#define bad_def(what) elog(ERROR, "malformed record type definition: %s", (what))
+/*
+ * A malformed definition.  Definitions come from podrec's SQL, but the C
+ * functions that take one can be called with anything: a clean error.
+ */
+#define bad_def(what) \
+	ereport(ERROR, \
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE), \
+			 errmsg("malformed record type definition: %s", (what))))
+
+/* A timestamp no calendar of podrec can write. */
+#define timestamp_out_of_range() \
+	ereport(ERROR, \
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), \
+			 errmsg("timestamp out of range")))
 
 /* The strings of a JSON array (or none), copied. */
 static int
@@ -807,7 +819,7 @@ timestamp_canonical(int64 unix_usec)
 	char		frac[16] = "";
 
 	if (timestamp2tm(unix_usec - UNIX_TO_PG_USECS, NULL, &tm, &fsec, NULL, NULL) != 0)
-		elog(ERROR, "timestamp out of range");
+		timestamp_out_of_range();
 	if (fsec != 0)
 	{
 		int			k;
@@ -827,8 +839,8 @@ timestamp_display(TimestampTz ts)
 	struct pg_tm tm;
 	fsec_t		fsec;
 
-	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
-		elog(ERROR, "timestamp out of range");
+	if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		timestamp_out_of_range();
 	return psprintf("%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year, tm.tm_mon, tm.tm_mday,
 					tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
@@ -1734,7 +1746,9 @@ podrec_record_assemble(PG_FUNCTION_ARGS)
 	int			nchanged;
 
 	if (PG_ARGISNULL(0))
-		elog(ERROR, "record_assemble needs a record type definition");
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("record_assemble needs a record type definition")));
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -2020,8 +2034,9 @@ podrec_record_render(PG_FUNCTION_ARGS)
 		fsec_t		fsec;
 		char	   *s;
 
-		if (timestamp2tm(updated_at, NULL, &tm, &fsec, NULL, NULL) != 0)
-			elog(ERROR, "timestamp out of range");
+		if (TIMESTAMP_NOT_FINITE(updated_at) ||
+			timestamp2tm(updated_at, NULL, &tm, &fsec, NULL, NULL) != 0)
+			timestamp_out_of_range();
 		s = psprintf("%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year, tm.tm_mon, tm.tm_mday,
 					 tm.tm_hour, tm.tm_min, tm.tm_sec);
 		string_value(&v, s, strlen(s));

@@ -680,7 +680,7 @@ add_iso_time(AddedKey *added, int *n, const char *key, TimestampTz ts)
 	fsec_t		fsec;
 	char	   *s;
 
-	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+	if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range")));
@@ -697,8 +697,13 @@ add_iso_time(AddedKey *added, int *n, const char *key, TimestampTz ts)
 static void
 add_millis(AddedKey *added, int *n, const char *key, TimestampTz ts)
 {
-	int64		usec = ts + UNIX_TO_PG_USECS;
+	int64		usec;
 	Numeric		ms;
+
+	if (TIMESTAMP_NOT_FINITE(ts) || pg_add_s64_overflow(ts, UNIX_TO_PG_USECS, &usec))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
 
 	if (usec % 1000 == 0)
 		ms = int64_to_numeric(usec / 1000);
@@ -722,12 +727,12 @@ add_millis(AddedKey *added, int *n, const char *key, TimestampTz ts)
 Datum
 podrec_ingest_complete(PG_FUNCTION_ARGS)
 {
-	Jsonb	   *doc = PG_GETARG_JSONB_P(0);
-	text	   *shape = PG_GETARG_TEXT_PP(1);
-	text	   *uid = PG_GETARG_TEXT_PP(2);
-	text	   *flow = PG_GETARG_TEXT_PP(3);
+	Jsonb	   *doc;
+	text	   *shape;
+	text	   *uid = PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2);
+	text	   *flow = PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3);
 	text	   *path = PG_ARGISNULL(4) ? NULL : PG_GETARG_TEXT_PP(4);
-	TimestampTz created = PG_GETARG_TIMESTAMPTZ(5);
+	TimestampTz created;
 	bool		is_update = !PG_ARGISNULL(6);
 	AddedKey	added[5];
 	int			n = 0;
@@ -736,6 +741,19 @@ podrec_ingest_complete(PG_FUNCTION_ARGS)
 	JsonbIteratorToken tok;
 	JsonbValue	v;
 	JsonbValue *res = NULL;
+
+	/* not strict (path and updated_at may be null): check the others */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(5))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("ingest_complete needs an item, its shape and its creation time")));
+	doc = PG_GETARG_JSONB_P(0);
+	shape = PG_GETARG_TEXT_PP(1);
+	created = PG_GETARG_TIMESTAMPTZ(5);
+	if (!JB_ROOT_IS_OBJECT(doc))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("item must be a JSON object")));
 
 	if (VARSIZE_ANY_EXHDR(shape) == 4 && memcmp(VARDATA_ANY(shape), "drop", 4) == 0)
 	{

@@ -277,6 +277,10 @@ my @hostile_functions = (
 	[ 'generate_series(int4, int4)', 'SETOF int4', 'pg_catalog.generate_series($1, $2)' ],
 	[ 'unnest(anyarray)', 'SETOF anyelement', 'pg_catalog.unnest($1)' ],
 	[ 'jsonb_build_object(text, text)', 'jsonb', 'pg_catalog.jsonb_build_object($1, $2)' ],
+	[ 'jsonb_path_match(jsonb, jsonpath, jsonb, bool)', 'bool', 'pg_catalog.jsonb_path_match($1, $2, $3, $4)' ],
+	[ 'jsonb_path_exists(jsonb, jsonpath, jsonb, bool)', 'bool', 'pg_catalog.jsonb_path_exists($1, $2, $3, $4)' ],
+	[ 'jsonb_path_query_first(jsonb, jsonpath, jsonb, bool)', 'jsonb', 'pg_catalog.jsonb_path_query_first($1, $2, $3, $4)' ],
+	[ 'jsonb_set(jsonb, text[], jsonb, bool)', 'jsonb', 'pg_catalog.jsonb_set($1, $2, $3, $4)' ],
 	# podrec's own names
 	[ 'current_account()', 'text', q{'acct_b'::text} ],
 	[ 'request_claim(text)', 'text', q{'acct_b'::text} ],
@@ -377,6 +381,17 @@ my @calls = (
 	q{SELECT * FROM podrec.rate_limit_take('sec-key'), podrec.rate_limit_peek('sec-key')},
 	q{SELECT pg_catalog.set_config('request.headers', '{"authorization": "Bearer t", "x-forwarded-for": "192.0.2.1"}', false) IS NULL, podrec.pre_request()},
 	q{SELECT podrec.http_status('22023'), podrec.http_status('P0002')},
+	# record types and records, through the SQL functions and the Tines API
+	q{SELECT podrec.record_type_create(podrec.uid_new('sp'), '[{"name": "A", "result_type": "TEXT"}, {"name": "N", "result_type": "NUMBER"}, {"name": "E", "result_type": "TEXT_ENUM", "fixed_values": ["x", "y"]}, {"name": "F", "result_type": "ARTIFACT"}, {"name": "C", "result_type": "NUMBER", "computed": "$.N * 2"}]', 'acct_a') IS NOT NULL},
+	q{SELECT pg_catalog.count(*) FROM (SELECT pg_catalog.max(t.id) AS id FROM podrec.record_types AS t) AS t, podrec.records_create(t.id, '[{"A": "x", "N": 1, "E": "x", "F": "data"}, {"A": "y", "N": 2}]', 'fa') AS r},
+	q{SELECT podrec.records_list(pg_catalog.jsonb_build_object('record_type_id', t.id, 'per_page', 5, 'filters', '[{"field_id": "A", "operator": "EQUAL", "value": "x"}, {"field_id": "N", "operator": "GREATER_THAN", "value": 0}]'::pg_catalog.jsonb)) IS NOT NULL FROM (SELECT pg_catalog.max(t.id) AS id FROM podrec.record_types AS t) AS t},
+	q{SELECT podrec.record_get((SELECT pg_catalog.max(i.id) FROM podrec.items AS i WHERE i.record_type_id IS NOT NULL)) IS NOT NULL},
+	q{SELECT podrec.record_update_tines((SELECT pg_catalog.max(i.id) FROM podrec.items AS i WHERE i.record_type_id IS NOT NULL), '{"field_values": [{"field_id": "A", "value": "z"}, {"field_id": "E", "value": "y"}]}') IS NOT NULL},
+	q{SELECT podrec.record_create_tines(pg_catalog.jsonb_build_object('record_type_id', (SELECT pg_catalog.max(t.id) FROM podrec.record_types AS t), 'field_values', '[{"field_id": "A", "value": "t"}, {"field_id": "N", "value": "3"}]'::pg_catalog.jsonb)) IS NOT NULL},
+	q{SELECT podrec.record_type_get((SELECT pg_catalog.max(t.id) FROM podrec.record_types AS t)) IS NOT NULL, (SELECT pg_catalog.count(*) FROM podrec.record_type_list('acct_a') AS l)},
+	q{SELECT podrec.record_type_alter((SELECT pg_catalog.max(t.id) FROM podrec.record_types AS t), '{"add_fields": [{"name": "B", "result_type": "BOOLEAN"}]}') IS NOT NULL},
+	q{SELECT podrec.artifact_get((SELECT pg_catalog.max(a.id) FROM podrec.artifacts AS a)) IS NOT NULL},
+	q{SELECT podrec.record_delete((SELECT pg_catalog.max(i.id) FROM podrec.items AS i WHERE i.record_type_id IS NOT NULL))},
 );
 my @tenant_calls = (
 	q{SELECT podrec.require_account()},
@@ -530,6 +545,93 @@ $node->safe_psql('second', 'ALTER ROLE podrec_user NOLOGIN; ALTER ROLE podrec_an
 like($err, qr/ERROR:  role "podrec_anon" must not be a login, superuser or BYPASSRLS role/,
 	'the install refuses a podrec_anon that bypasses row-level security');
 $node->safe_psql('second', 'ALTER ROLE podrec_anon NOBYPASSRLS; CREATE EXTENSION podrec');
+
+# ---------------------------------------------------------------------
+# Every table and every role again, now that every table holds rows of both
+# accounts (record types, fields, records, artifacts): no caller but the
+# administrator and B's own reads, writes, moves or plants a row of account
+# B, directly or through a podrec function given B's ids.
+# ---------------------------------------------------------------------
+$node->safe_psql('sec', q{
+	SELECT podrec.record_type_create('Secret ' || a, '[{"name": "S", "result_type": "TEXT", "indexed": true}, {"name": "F", "result_type": "ARTIFACT"}]', 'acct_' || a) IS NOT NULL
+	FROM (VALUES ('a'), ('b')) AS v (a);
+	SELECT count(*) FROM (VALUES ('a'), ('b')) AS v (a),
+		podrec.records_create((SELECT id FROM podrec.record_types WHERE name = 'Secret ' || a),
+			pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('S', a || '-secret', 'F', a || '-file')), 'f' || a);
+});
+my %b_ids = map { split /=/ } split /\n/, $node->safe_psql('sec', q{
+	SELECT 'type=' || id FROM podrec.record_types WHERE name = 'Secret b'
+	UNION ALL SELECT 'record=' || max(i.id) FROM podrec.items AS i JOIN podrec.record_types AS t ON t.id = i.record_type_id WHERE t.name = 'Secret b'
+	UNION ALL SELECT 'artifact=' || max(id) FROM podrec.artifacts WHERE account_id = 'acct_b'
+	UNION ALL SELECT 'field=' || max(id) FROM podrec.record_fields WHERE account_id = 'acct_b'});
+my @tenant_tables = split /\n/, $node->safe_psql('sec', q{
+	SELECT c.relname || ' ' || CASE WHEN c.relname = 'accounts' THEN 'id' ELSE 'account_id' END
+	FROM pg_class AS c WHERE c.relnamespace = 'podrec'::regnamespace AND c.relkind IN ('r', 'p')
+	AND (c.relname = 'accounts' OR EXISTS (SELECT FROM pg_attribute AS a WHERE a.attrelid = c.oid AND a.attname = 'account_id' AND NOT a.attisdropped))
+	ORDER BY c.relname});
+my $every_row = 'SELECT md5(string_agg(t, \';\' ORDER BY t)) FROM (' . join(' UNION ALL ', map {
+	my ($t) = split / /; "SELECT '$t:' || x::text AS t FROM podrec.$t AS x" } @tenant_tables) . ') AS s';
+my $before_all = $node->safe_psql('sec', $every_row);
+my $checks = 0;
+foreach my $tc (@tenant_tables)
+{
+	my ($table, $col) = split / /, $tc;
+	is($node->safe_psql('sec', "SELECT count(DISTINCT $col) FROM podrec.$table WHERE $col IN ('acct_a', 'acct_b')"), '2',
+		"podrec.$table holds rows of both accounts");
+	# A row of B as JSON, without the columns the table makes itself.
+	my $cols = $node->safe_psql('sec', qq{SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
+		WHERE attrelid = 'podrec.$table'::regclass AND attnum > 0 AND NOT attisdropped AND attidentity = '' AND attgenerated = ''});
+	(my $b_row = $node->safe_psql('sec', "SELECT to_jsonb(x) FROM podrec.$table AS x WHERE $col = 'acct_b' LIMIT 1")) =~ s/'/''/g;
+	foreach my $caller (sort keys %callers)
+	{
+		next if $caller eq 'admin' || $acts_for{$caller} eq 'acct_b';
+		my $denied = qr/^ERROR: permission denied/;
+		my $got = as($caller, "SELECT count(*) FROM podrec.$table WHERE $col = 'acct_b'");
+		ok($got eq '0' || $got =~ $denied, "$caller reads no row of account B in podrec.$table") or diag($got);
+		$got = as($caller, "UPDATE podrec.$table SET $col = $col WHERE $col = 'acct_b'");
+		ok($got eq '' || $got =~ $denied, "$caller updates no row of account B in podrec.$table") or diag($got);
+		$got = as($caller, "DELETE FROM podrec.$table WHERE $col = 'acct_b'");
+		ok($got eq '' || $got =~ $denied, "$caller deletes no row of account B in podrec.$table") or diag($got);
+		$got = as($caller, "INSERT INTO podrec.$table ($cols) SELECT $cols FROM pg_catalog.jsonb_populate_record(NULL::podrec.$table, '$b_row')");
+		like($got, qr/^ERROR: (new row violates row-level security policy|permission denied)/,
+			"$caller cannot insert a row of account B into podrec.$table");
+		$got = as($caller, "UPDATE podrec.$table SET $col = 'acct_b' WHERE $col = 'acct_a'");
+		like($got, $acts_for{$caller} eq 'acct_a' ? qr/^ERROR: (new row violates row-level security policy|permission denied)/
+			: qr/^(ERROR: permission denied.*|)$/, "$caller cannot move a row into account B in podrec.$table");
+		$checks += 5;
+	}
+}
+# B's ids given to podrec's functions.
+my @by_id = (
+	"SELECT podrec.record_get($b_ids{record})",
+	"SELECT podrec.record_get($b_ids{record}, '{$b_ids{field}}')",
+	"SELECT podrec.record_type_get($b_ids{type})",
+	"SELECT podrec.artifact_get($b_ids{artifact})",
+	qq{SELECT podrec.records_list('{"record_type_id": $b_ids{type}}')},
+	qq{SELECT podrec.records_list('{"record_field_ids": [$b_ids{field}]}')},
+	qq{SELECT podrec.records_create($b_ids{type}, '[{"S": "planted"}]')},
+	qq{SELECT podrec.record_create_tines('{"record_type_id": $b_ids{type}, "field_values": [{"field_id": "S", "value": "planted"}]}')},
+	qq{SELECT podrec.record_update($b_ids{record}, '{"S": "changed"}')},
+	qq{SELECT podrec.record_update_tines($b_ids{record}, '{"field_values": [{"field_id": "S", "value": "changed"}]}')},
+	qq{SELECT podrec.record_type_alter($b_ids{type}, '{"name": "mine"}')},
+	"SELECT podrec.record_type_drop($b_ids{type}, true)",
+	"SELECT podrec.record_delete($b_ids{record})",
+	q{SELECT podrec.record_type_create('Planted', '[]', 'acct_b')},
+	q{SELECT count(*) FROM podrec.record_type_list('acct_b')},
+);
+foreach my $caller ('tenant_a', 'token_a', 'token_none', 'unmapped', 'anon')
+{
+	foreach my $q (@by_id)
+	{
+		my $got = as($caller, $q);
+		ok(($got =~ /^ERROR: / || $got eq '0') && $got !~ /b-secret|b-file/, "$caller: $q reaches nothing of account B")
+		  or diag($got);
+		$checks++;
+	}
+}
+is($node->safe_psql('sec', $every_row), $before_all, 'every row of every tenant table is as it was');
+diag("security: " . scalar(@tenant_tables) . " tenant tables, " . scalar(grep { $_ ne 'admin' } keys %callers)
+	. " kinds of caller, $checks checks of rows and functions against account B");
 
 $node->stop;
 done_testing();
