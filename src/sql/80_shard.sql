@@ -167,6 +167,8 @@ DECLARE
 	fcomments text[] := '{}';
 	facls aclitem[];
 	fsigs text[] := '{}';
+	foids oid[] := '{}';
+	fsig text;
 	vdefs text[] := '{}';	-- views over the table
 	idefs text[] := '{}';	-- its non-unique indexes, and their comments
 	icomments text[] := '{}';
@@ -207,10 +209,14 @@ BEGIN
 		SELECT DISTINCT p.oid, p.oid::regprocedure::text AS sig, pg_get_functiondef(p.oid) AS def,
 			obj_description(p.oid, 'pg_proc') AS cmt
 		FROM pg_depend AS d JOIN pg_proc AS p ON p.oid = d.objid
-		WHERE d.classid = 'pg_proc'::regclass AND d.refobjid = 'podrec.items'::regtype
+		WHERE d.classid = 'pg_proc'::regclass
+			AND ((d.refclassid = 'pg_type'::regclass AND d.refobjid = 'podrec.items'::regtype)
+				-- SQL-standard bodies (podrec_api.records) depend on the table itself
+				OR (d.refclassid = 'pg_class'::regclass AND d.refobjid = 'podrec.items'::regclass))
 		ORDER BY 1
 	LOOP
 		fsigs := fsigs || r.sig;
+		foids := foids || r.oid;
 		fdefs := fdefs || r.def;
 		fcomments := fcomments || r.cmt;
 	END LOOP;
@@ -320,9 +326,10 @@ BEGIN
 		EXECUTE vdefs[j];
 	END LOOP;
 	FOR j IN 1 .. cardinality(fsigs) LOOP
-		SELECT p.proacl INTO facls FROM pg_proc AS p WHERE p.oid = fsigs[j]::regprocedure;
-		EXECUTE format('ALTER EXTENSION podrec DROP FUNCTION %s', fsigs[j]);
-		EXECUTE format('DROP FUNCTION %s', fsigs[j]);
+		-- By oid: a function taking the row type now names podrec.items_unsharded.
+		SELECT p.proacl, p.oid::regprocedure::text INTO facls, fsig FROM pg_proc AS p WHERE p.oid = foids[j];
+		EXECUTE format('ALTER EXTENSION podrec DROP FUNCTION %s', fsig);
+		EXECUTE format('DROP FUNCTION %s', fsig);
 		EXECUTE fdefs[j];
 		EXECUTE format('ALTER EXTENSION podrec ADD FUNCTION %s', fsigs[j]);
 		EXECUTE format('COMMENT ON FUNCTION %s IS %L', fsigs[j], fcomments[j]);
