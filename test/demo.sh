@@ -36,16 +36,8 @@ runuser -u postgres -- psql -X -q -P pager=off -h "$dir" -p "$port" -U postgres 
 if [ "$http" = yes ]; then
 	bin=$(bash test/http/install-postgrest.sh)
 	hport=${PODREC_DEMO_HTTP_PORT:-55500}
-	runuser -u postgres -- psql -X -q -h "$dir" -p "$port" -U postgres -d podrec_demo -v ON_ERROR_STOP=1 <<'SQL'
-DO $$
-BEGIN
-	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) 'podrec_authenticator') THEN
-		CREATE ROLE podrec_authenticator LOGIN NOINHERIT PASSWORD 'podrec';
-	END IF;
-END
-$$;
-GRANT podrec_anon, podrec_user TO podrec_authenticator;
-SQL
+	runuser -u postgres -- psql -X -q -h "$dir" -p "$port" -U postgres -d podrec_demo -v ON_ERROR_STOP=1 \
+		<test/http/authenticator.sql
 	PGHOST=$dir PGPORT=$port PODREC_PGRST_DB=podrec_demo PODREC_PGRST_PORT=$hport \
 		PODREC_PGRST_DIR=$dir/postgrest PODREC_PGRST_BIN=$bin PODREC_PGRST_PRE_REQUEST=podrec.pre_request \
 		bash test/http/postgrest.sh start >/dev/null

@@ -15,17 +15,9 @@ CREATE EXTENSION podrec;
 -- and switches to podrec_anon or to the role of a verified JWT, podrec_user. It is
 -- granted nothing else: a token naming podrec_admin or an application role is refused.
 -- http_api_app_b is such an application role (direct SQL, mapped to account B).
+\ir authenticator.sql
 DO $$
 BEGIN
-	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) 'podrec_authenticator') THEN
-		CREATE ROLE podrec_authenticator LOGIN NOINHERIT PASSWORD 'podrec';
-	END IF;
-	IF NOT pg_catalog.pg_has_role('podrec_authenticator', 'podrec_anon', 'MEMBER') THEN
-		GRANT podrec_anon TO podrec_authenticator;
-	END IF;
-	IF NOT pg_catalog.pg_has_role('podrec_authenticator', 'podrec_user', 'MEMBER') THEN
-		GRANT podrec_user TO podrec_authenticator;
-	END IF;
 	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) 'http_api_app_b') THEN
 		CREATE ROLE http_api_app_b NOLOGIN IN ROLE podrec_app;
 	END IF;

@@ -8,19 +8,7 @@
 
 CREATE EXTENSION podrec;
 
-DO $$
-BEGIN
-	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) 'podrec_authenticator') THEN
-		CREATE ROLE podrec_authenticator LOGIN NOINHERIT PASSWORD 'podrec';
-	END IF;
-	IF NOT pg_catalog.pg_has_role('podrec_authenticator', 'podrec_anon', 'MEMBER') THEN
-		GRANT podrec_anon TO podrec_authenticator;
-	END IF;
-	IF NOT pg_catalog.pg_has_role('podrec_authenticator', 'podrec_user', 'MEMBER') THEN
-		GRANT podrec_user TO podrec_authenticator;
-	END IF;
-END
-$$;
+\ir authenticator.sql
 
 SET TimeZone = 'UTC';
 
