@@ -558,6 +558,10 @@ $node->safe_psql('sec', q{
 	SELECT count(*) FROM (VALUES ('a'), ('b')) AS v (a),
 		podrec.records_create((SELECT id FROM podrec.record_types WHERE name = 'Secret ' || a),
 			pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object('S', a || '-secret', 'F', a || '-file')), 'f' || a);
+	-- a pending create of each account in the inbox of typed creates
+	INSERT INTO podrec.record_inbox (account_id, record_type_id, unique_id, payload)
+		SELECT 'acct_' || a, (SELECT id FROM podrec.record_types WHERE name = 'Secret ' || a), a || '-pending', '{"S": "pending"}'
+		FROM (VALUES ('a'), ('b')) AS v (a);
 });
 my %b_ids = map { split /=/ } split /\n/, $node->safe_psql('sec', q{
 	SELECT 'type=' || id FROM podrec.record_types WHERE name = 'Secret b'
