@@ -29,10 +29,11 @@
  * was, and whatever comes back flattens to the same flat record: keys that
  * no module array would flatten to are read as an object.
  *
- * The walk never prints and re-parses text: it reads the jsonb containers in
- * place and hands each leaf to a callback, which either collects it for the
- * flat record (records_flatten: sorted once, then written out directly in
- * the jsonb format) or puts it into a tuplestore (records_flatten_each).
+ * The walk never prints and re-parses text: it reads the jsonb containers
+ * with JsonbIterator, in place, and hands each leaf to a callback, which
+ * either collects it for the flat record (records_flatten: sorted once, then
+ * built with pushJsonbValue) or puts it into a tuplestore
+ * (records_flatten_each).
  *
  * Copyright (c) 2026, podrec authors
  *
@@ -55,20 +56,6 @@
 PG_FUNCTION_INFO_V1(podrec_records_flatten);
 PG_FUNCTION_INFO_V1(podrec_records_flatten_each);
 PG_FUNCTION_INFO_V1(podrec_records_unflatten);
-
-/*
- * The walk reads the item in place: jsonb containers are an array of JEntries
- * followed by the children's data (utils/jsonb.h), so a child is found by
- * running through the JEntries, with no iterator and no copy.
- */
-
-/* A child of a jsonb container, read in place. */
-typedef struct JbChild
-{
-	uint32		type;			/* JENTRY_ISSTRING, ..., JENTRY_ISCONTAINER */
-	const char *data;			/* numerics and containers: 4-byte aligned */
-	uint32		len;
-} JbChild;
 
 /* State of one flattening walk. */
 typedef struct FlattenWalk
@@ -94,7 +81,7 @@ typedef struct StepRef
 /* An element of a module array, and how it is addressed. */
 typedef struct ModuleElement
 {
-	JbChild		elem;
+	JsonbValue	elem;			/* a scalar, or jbvBinary for a container */
 	const char *id;				/* its step id, or NULL */
 	uint32		idlen;
 	bool		by_step;		/* addressed by its step id */
@@ -106,7 +93,7 @@ typedef struct ModuleElement
 /* The container header of an empty jsonb object: no pairs. */
 static const uint32 empty_object_header = JB_FOBJECT;
 
-static void flatten_child(FlattenWalk *w, const JbChild *v);
+static void flatten_value(FlattenWalk *w, JsonbValue *v);
 
 /* Read the value that follows a key in an object iteration. */
 static inline void
@@ -265,116 +252,12 @@ push_position(FlattenWalk *w, uint32 position)
 	w->keylen += pg_ultoa_n(position, w->key + w->keylen);
 }
 
-/* Offset, from the start of a container's data, of its child i. */
-static inline uint32
-child_offset(const JsonbContainer *c, uint32 i)
-{
-	uint32		offset = 0;
-
-	while (i-- > 0)
-	{
-		offset += JBE_OFFLENFLD(c->children[i]);
-		if (JBE_HAS_OFF(c->children[i]))
-			break;
-	}
-	return offset;
-}
-
-/*
- * Read child i of a container whose data starts at base; *offset is where
- * the child's data starts, and is moved past it.
- */
-static inline void
-read_child(const JsonbContainer *c, const char *base, uint32 i, uint32 *offset,
-		   JbChild *out)
-{
-	JEntry		je = c->children[i];
-	uint32		start = *offset;
-	uint32		end = JBE_HAS_OFF(je) ? JBE_OFFLENFLD(je) : start + JBE_OFFLENFLD(je);
-
-	out->type = je & JENTRY_TYPEMASK;
-	if (out->type == JENTRY_ISNUMERIC || out->type == JENTRY_ISCONTAINER)
-		start = INTALIGN(start);
-	out->data = base + start;
-	out->len = end - start;
-	*offset = end;
-}
-
-/* The data of a container with n children starts after their JEntries. */
-static inline const char *
-container_data(const JsonbContainer *c, uint32 nchildren)
-{
-	return (const char *) &c->children[nchildren];
-}
-
-/* Find the value of a key in an object (keys are sorted: shorter first). */
-static bool
-find_key(const JsonbContainer *c, const char *key, uint32 keylen, JbChild *value)
-{
-	uint32		n = JsonContainerSize(c);
-	const char *base = container_data(c, 2 * n);
-	uint32		lo = 0,
-				hi = n;
-
-	while (lo < hi)
-	{
-		uint32		mid = lo + (hi - lo) / 2;
-		uint32		offset = child_offset(c, mid);
-		JbChild		k;
-		int			cmp;
-
-		read_child(c, base, mid, &offset, &k);
-		if (k.len != keylen)
-			cmp = k.len < keylen ? -1 : 1;
-		else
-			cmp = memcmp(k.data, key, keylen);
-		if (cmp == 0)
-		{
-			offset = child_offset(c, n + mid);
-			read_child(c, base, n + mid, &offset, value);
-			return true;
-		}
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
-}
-
 /* Hand the current flat key and a leaf to the callback. */
 static inline void
-emit_leaf(FlattenWalk *w, const JbChild *leaf)
+emit_leaf(FlattenWalk *w, JsonbValue *leaf)
 {
-	JsonbValue	v;
-
 	CHECK_FOR_INTERRUPTS();
-	switch (leaf->type)
-	{
-		case JENTRY_ISSTRING:
-			v.type = jbvString;
-			v.val.string.val = (char *) leaf->data;
-			v.val.string.len = leaf->len;
-			break;
-		case JENTRY_ISNUMERIC:
-			v.type = jbvNumeric;
-			v.val.numeric = (Numeric) leaf->data;
-			break;
-		case JENTRY_ISBOOL_TRUE:
-		case JENTRY_ISBOOL_FALSE:
-			v.type = jbvBool;
-			v.val.boolean = leaf->type == JENTRY_ISBOOL_TRUE;
-			break;
-		case JENTRY_ISNULL:
-			v.type = jbvNull;
-			break;
-		default:
-			v.type = jbvBinary;
-			v.val.binary.data = (JsonbContainer *) leaf->data;
-			v.val.binary.len = leaf->len;
-			break;
-	}
-	w->emit(w->arg, w->key, w->keylen, &v);
+	w->emit(w->arg, w->key, w->keylen, leaf);
 }
 
 /* Enter one nesting level, refusing documents nested too deeply. */
@@ -397,29 +280,38 @@ is_step_key_bytes(const FlattenWalk *w, const char *s, uint32 len)
 		memcmp(s, w->opts->step_key, len) == 0;
 }
 
-/* Flatten the pairs of an object, optionally leaving out the step-id key. */
-static void
-flatten_object(FlattenWalk *w, const JsonbContainer *c, bool skip_step_key)
+/* Is this value a non-empty container, to be walked rather than emitted? */
+static inline bool
+is_nonempty_container(const JsonbValue *v)
 {
-	uint32		n = JsonContainerSize(c);
-	const char *base = container_data(c, 2 * n);
-	uint32		koffset = 0,
-				voffset = child_offset(c, n);
+	return v->type == jbvBinary && JsonContainerSize(v->val.binary.data) > 0;
+}
+
+/*
+ * Flatten the pairs of an object, optionally leaving out the step-id key.
+ * The iterator does not descend (skipNested): nested containers come back
+ * as jbvBinary values pointing into the item, and are walked by recursion,
+ * so that every value is read in place and nothing is copied.
+ */
+static void
+flatten_object(FlattenWalk *w, JsonbContainer *c, bool skip_step_key)
+{
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbIteratorToken tok;
+	JsonbValue	k,
+				v;
 	Size		saved = w->keylen;
-	uint32		i;
 
 	enter_level(w);
-	for (i = 0; i < n; i++)
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
 	{
-		JbChild		k,
-					v;
-
-		read_child(c, base, i, &koffset, &k);
-		read_child(c, base, n + i, &voffset, &v);
-		if (skip_step_key && is_step_key_bytes(w, k.data, k.len))
+		if (tok != WJB_KEY)
 			continue;
-		push_segment(w, k.data, k.len);
-		flatten_child(w, &v);
+		next_value(&it, &v);
+		if (skip_step_key && is_step_key_bytes(w, k.val.string.val, k.val.string.len))
+			continue;
+		push_segment(w, k.val.string.val, k.val.string.len);
+		flatten_value(w, &v);
 		w->keylen = saved;
 	}
 	w->depth--;
@@ -427,22 +319,21 @@ flatten_object(FlattenWalk *w, const JsonbContainer *c, bool skip_step_key)
 
 /* Flatten a nested array: every element is addressed by its position. */
 static void
-flatten_array(FlattenWalk *w, const JsonbContainer *c)
+flatten_array(FlattenWalk *w, JsonbContainer *c)
 {
-	uint32		n = JsonContainerSize(c);
-	const char *base = container_data(c, n);
-	uint32		offset = 0;
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbIteratorToken tok;
+	JsonbValue	v;
 	Size		saved = w->keylen;
-	uint32		i;
+	uint32		position = 0;
 
 	enter_level(w);
-	for (i = 0; i < n; i++)
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
-		JbChild		v;
-
-		read_child(c, base, i, &offset, &v);
-		push_position(w, i + 1);
-		flatten_child(w, &v);
+		if (tok != WJB_ELEM)
+			continue;
+		push_position(w, ++position);
+		flatten_value(w, &v);
 		w->keylen = saved;
 	}
 	w->depth--;
@@ -450,20 +341,15 @@ flatten_array(FlattenWalk *w, const JsonbContainer *c)
 
 /* Flatten any value found at the current key. */
 static void
-flatten_child(FlattenWalk *w, const JbChild *v)
+flatten_value(FlattenWalk *w, JsonbValue *v)
 {
-	if (v->type == JENTRY_ISCONTAINER)
+	if (is_nonempty_container(v))
 	{
-		const JsonbContainer *c = (const JsonbContainer *) v->data;
-
-		if (JsonContainerSize(c) > 0)
-		{
-			if (JsonContainerIsObject(c))
-				flatten_object(w, c, false);
-			else
-				flatten_array(w, c);
-			return;
-		}
+		if (JsonContainerIsObject(v->val.binary.data))
+			flatten_object(w, v->val.binary.data, false);
+		else
+			flatten_array(w, v->val.binary.data);
+		return;
 	}
 	emit_leaf(w, v);
 }
@@ -488,18 +374,18 @@ compare_step_refs(const void *a, const void *b)
  * that does not look like a position), or NULL.
  */
 static const char *
-element_step_id(FlattenWalk *w, const JbChild *elem, uint32 *len)
+element_step_id(FlattenWalk *w, const JsonbValue *elem, uint32 *len)
 {
-	const JsonbContainer *c = (const JsonbContainer *) elem->data;
-	JbChild		id;
+	JsonbValue	id;
 
-	if (elem->type != JENTRY_ISCONTAINER || !JsonContainerIsObject(c) ||
-		!find_key(c, w->opts->step_key, w->opts->step_keylen, &id) ||
-		id.type != JENTRY_ISSTRING ||
-		podrec_is_position(id.data, id.len))
+	if (elem->type != jbvBinary || !JsonContainerIsObject(elem->val.binary.data) ||
+		getKeyJsonValueFromContainer(elem->val.binary.data, w->opts->step_key,
+									 w->opts->step_keylen, &id) == NULL ||
+		id.type != jbvString ||
+		podrec_is_position(id.val.string.val, id.val.string.len))
 		return NULL;
-	*len = id.len;
-	return id.data;
+	*len = id.val.string.len;
+	return id.val.string.val;
 }
 
 /*
@@ -548,42 +434,53 @@ mark_first_step_ids(ModuleElement *elems, uint32 n)
 	}
 }
 
-/* Flatten a top-level (module) array. */
+/*
+ * Flatten a top-level (module) array.  Whether an element is addressed by
+ * its step id depends on the elements before it, so the elements are read
+ * first (in place: jbvBinary values into the item) and walked second.
+ */
 static void
-flatten_module_array(FlattenWalk *w, const JsonbContainer *c)
+flatten_module_array(FlattenWalk *w, JsonbContainer *c)
 {
 	uint32		n = JsonContainerSize(c);
 	ModuleElement small[SMALL_MODULE_ARRAY];
 	ModuleElement *elems = n <= SMALL_MODULE_ARRAY ? small :
 		palloc(sizeof(ModuleElement) * n);
-	const char *base = container_data(c, n);
-	uint32		offset = 0;
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbIteratorToken tok;
 	Size		saved = w->keylen;
-	uint32		i;
+	JsonbValue	v;
+	uint32		i = 0;
 
 	enter_level(w);
-	for (i = 0; i < n; i++)
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
-		read_child(c, base, i, &offset, &elems[i].elem);
-		elems[i].id = element_step_id(w, &elems[i].elem, &elems[i].idlen);
+		if (tok != WJB_ELEM)
+			continue;
+		Assert(i < n);
+		elems[i].elem = v;
+		elems[i].id = element_step_id(w, &v, &elems[i].idlen);
+		i++;
 	}
+	Assert(i == n);
+	n = i;
 	mark_first_step_ids(elems, n);
 
 	for (i = 0; i < n; i++)
 	{
 		if (elems[i].by_step)
 		{
-			const JsonbContainer *elem = (const JsonbContainer *) elems[i].elem.data;
+			JsonbContainer *elem = elems[i].elem.val.binary.data;
 
 			push_segment(w, elems[i].id, elems[i].idlen);
 			if (JsonContainerSize(elem) == 1)
 			{
 				/* Only the step id: keep the element as an empty object. */
-				JbChild		empty;
+				JsonbValue	empty;
 
-				empty.type = JENTRY_ISCONTAINER;
-				empty.data = (const char *) &empty_object_header;
-				empty.len = sizeof(empty_object_header);
+				empty.type = jbvBinary;
+				empty.val.binary.data = (JsonbContainer *) &empty_object_header;
+				empty.val.binary.len = sizeof(empty_object_header);
 				emit_leaf(w, &empty);
 			}
 			else
@@ -592,7 +489,7 @@ flatten_module_array(FlattenWalk *w, const JsonbContainer *c)
 		else
 		{
 			push_position(w, i + 1);
-			flatten_child(w, &elems[i].elem);
+			flatten_value(w, &elems[i].elem);
 		}
 		w->keylen = saved;
 	}
@@ -607,12 +504,10 @@ podrec_flatten_walk(Jsonb *item, const FlattenOptions *opts,
 					FlattenLeafCallback emit, void *arg, const char *fname)
 {
 	FlattenWalk w;
-	const JsonbContainer *root = &item->root;
-	uint32		n;
-	const char *base;
-	uint32		koffset = 0,
-				voffset;
-	uint32		i;
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	k,
+				v;
 
 	if (!JB_ROOT_IS_OBJECT(item))
 		ereport(ERROR,
@@ -630,26 +525,20 @@ podrec_flatten_walk(Jsonb *item, const FlattenOptions *opts,
 	w.keylen = 0;
 	w.key = palloc(w.keycap);
 
-	n = JsonContainerSize(root);
-	base = container_data(root, 2 * n);
-	voffset = child_offset(root, n);
-	for (i = 0; i < n; i++)
+	it = JsonbIteratorInit(&item->root);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
 	{
-		JbChild		k,
-					v;
-
-		read_child(root, base, i, &koffset, &k);
-		read_child(root, base, n + i, &voffset, &v);
+		if (tok != WJB_KEY)
+			continue;
+		next_value(&it, &v);
 		w.depth = 0;
 		w.keylen = 0;
-		push_segment(&w, k.data, k.len);
+		push_segment(&w, k.val.string.val, k.val.string.len);
 		w.depth = 1;
-		if (v.type == JENTRY_ISCONTAINER &&
-			JsonContainerIsArray((const JsonbContainer *) v.data) &&
-			JsonContainerSize((const JsonbContainer *) v.data) > 0)
-			flatten_module_array(&w, (const JsonbContainer *) v.data);
+		if (is_nonempty_container(&v) && JsonContainerIsArray(v.val.binary.data))
+			flatten_module_array(&w, v.val.binary.data);
 		else
-			flatten_child(&w, &v);
+			flatten_value(&w, &v);
 	}
 	pfree(w.key);
 }
@@ -657,24 +546,22 @@ podrec_flatten_walk(Jsonb *item, const FlattenOptions *opts,
 /*
  * Building the flat record.
  *
- * The leaves are collected as pairs, their keys copied into an arena, then
- * sorted into jsonb key order (shorter keys first, then bytewise) and written
- * out directly in the jsonb object format (utils/jsonb.h): a header, the
- * JEntries of the keys and then of the values, then the keys' bytes and the
- * values' bytes, numerics and containers aligned to 4 bytes.  That is what
- * pushJsonbValue and JsonbValueToJsonb would produce, byte for byte, without
- * their generic sort and their rebuilding of every value.
+ * The leaves are collected as pairs, their keys copied into an arena (the
+ * values point into the item), sorted once into jsonb key order (shorter
+ * keys first, then bytewise) and pushed in that order with pushJsonbValue
+ * into an object sized up front; JsonbValueToJsonb then writes it out.
+ * Pushed in order, the pairs cost pushJsonbValue's own sort one pass; the
+ * sort here is the one that lets a cancel through.  All of it happens in a
+ * work context that the caller resets after every item.
  */
 
-/* One pair of the flat record: its key and the stored bytes of its leaf. */
+/* One pair of the flat record: its key and its leaf. */
 typedef struct FlatPair
 {
 	const char *key;
-	const char *data;			/* a string's bytes, a numeric, a container */
 	uint32		keylen;
-	uint32		datalen;
-	uint32		type;			/* JENTRY_ISSTRING, ..., JENTRY_ISCONTAINER */
 	uint32		order;			/* emission order, to settle equal keys */
+	JsonbValue	value;			/* a scalar, or an empty container */
 } FlatPair;
 
 /* The pairs collected so far; keys live in arena blocks that never move. */
@@ -683,12 +570,10 @@ typedef struct FlatBuilder
 	FlatPair   *pairs;
 	uint32		npairs;
 	uint32		maxpairs;
-	char	   *block;			/* current arena block; its first bytes link the previous one */
+	char	   *block;			/* current arena block */
 	Size		used;
 	Size		size;
 } FlatBuilder;
-
-#define ARENA_LINK MAXALIGN(sizeof(char *))
 
 /*
  * Order pairs as jsonb orders keys; of equal keys, the later one first.
@@ -725,11 +610,13 @@ flat_builder_init(FlatBuilder *b, Size item_size)
 	b->pairs = palloc(sizeof(FlatPair) * b->maxpairs);
 	b->size = Max(item_size, 256);
 	b->block = palloc(b->size);
-	*(char **) b->block = NULL;
-	b->used = ARENA_LINK;
+	b->used = 0;
 }
 
-/* Copy a key into the arena, starting a new block when it does not fit. */
+/*
+ * Copy a key into the arena, starting a new block when it does not fit.
+ * Blocks are never freed one by one: the work context goes as a whole.
+ */
 static char *
 flat_builder_key(FlatBuilder *b, const char *key, int keylen)
 {
@@ -737,34 +624,14 @@ flat_builder_key(FlatBuilder *b, const char *key, int keylen)
 
 	if (b->used + keylen > b->size)
 	{
-		Size		size = Max(b->size * 2, ARENA_LINK + keylen);
-		char	   *block = palloc(size);
-
-		*(char **) block = b->block;
-		b->block = block;
-		b->size = size;
-		b->used = ARENA_LINK;
+		b->size = Max(b->size * 2, (Size) keylen);
+		b->block = palloc(b->size);
+		b->used = 0;
 	}
 	dst = b->block + b->used;
 	memcpy(dst, key, keylen);
 	b->used += keylen;
 	return dst;
-}
-
-/* Release the pairs and the arena. */
-static void
-flat_builder_free(FlatBuilder *b)
-{
-	char	   *block = b->block;
-
-	while (block != NULL)
-	{
-		char	   *prev = *(char **) block;
-
-		pfree(block);
-		block = prev;
-	}
-	pfree(b->pairs);
 }
 
 /* Callback of records_flatten: collect the pair. */
@@ -782,75 +649,28 @@ collect_pair(void *arg, const char *key, int keylen, JsonbValue *value)
 					 errmsg("number of jsonb object pairs exceeds the maximum allowed (%u)",
 							(unsigned int) JB_CMASK)));
 		b->maxpairs *= 2;
-		b->pairs = repalloc(b->pairs, sizeof(FlatPair) * b->maxpairs);
+		b->pairs = repalloc_huge(b->pairs, sizeof(FlatPair) * b->maxpairs);
 	}
 	p = &b->pairs[b->npairs];
 	p->key = flat_builder_key(b, key, keylen);
 	p->keylen = keylen;
 	p->order = b->npairs++;
-	switch (value->type)
-	{
-		case jbvNull:
-			p->type = JENTRY_ISNULL;
-			p->data = NULL;
-			p->datalen = 0;
-			break;
-		case jbvBool:
-			p->type = value->val.boolean ? JENTRY_ISBOOL_TRUE : JENTRY_ISBOOL_FALSE;
-			p->data = NULL;
-			p->datalen = 0;
-			break;
-		case jbvString:
-			p->type = JENTRY_ISSTRING;
-			p->data = value->val.string.val;
-			p->datalen = value->val.string.len;
-			break;
-		case jbvNumeric:
-			p->type = JENTRY_ISNUMERIC;
-			p->data = (const char *) value->val.numeric;
-			p->datalen = VARSIZE_ANY(value->val.numeric);
-			break;
-		case jbvBinary:
-			/* Only empty containers are leaves. */
-			p->type = JENTRY_ISCONTAINER;
-			p->data = (const char *) value->val.binary.data;
-			p->datalen = value->val.binary.len;
-			break;
-		default:
-			elog(ERROR, "unexpected jsonb value type: %d", (int) value->type);
-	}
+	p->value = *value;
 }
 
-/* Fail when the data of a jsonb object would not fit its JEntries. */
-static inline void
-check_object_size(Size totallen)
-{
-	if (totallen > JENTRY_OFFLENMASK)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("total size of jsonb object elements exceeds the maximum of %u bytes",
-						(unsigned int) JENTRY_OFFLENMASK)));
-}
-
-/* Is this leaf stored at a 4-byte boundary? */
-static inline bool
-is_aligned_type(uint32 type)
-{
-	return type == JENTRY_ISNUMERIC || type == JENTRY_ISCONTAINER;
-}
-
-/* Sort the collected pairs, keep the last of equal keys, write the object. */
+/*
+ * Sort the collected pairs, keep the last of equal keys, and build the
+ * object with pushJsonbValue; the result is allocated in result_context.
+ */
 static Jsonb *
-flat_builder_finish(FlatBuilder *b)
+flat_builder_finish(FlatBuilder *b, MemoryContext result_context)
 {
 	FlatPair   *pairs = b->pairs;
 	uint32		n = b->npairs;
 	uint32		i;
-	Size		totallen = 0;
-	Size		size;
-	Jsonb	   *out;
-	JEntry	   *entries;
-	char	   *data;
+	JsonbParseState *state = NULL;
+	JsonbValue *object;
+	MemoryContext old;
 
 	if (n > 1)
 	{
@@ -865,68 +685,78 @@ flat_builder_finish(FlatBuilder *b)
 		n = kept;
 	}
 
-	for (i = 0; i < n; i++)
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	/* Size the object once rather than doubling it from four pairs. */
+	if (n > (uint32) state->size)
 	{
-		totallen += pairs[i].keylen;
-		check_object_size(totallen);
+		state->size = n;
+		state->contVal.val.object.pairs =
+			repalloc_huge(state->contVal.val.object.pairs, sizeof(JsonbPair) * n);
 	}
 	for (i = 0; i < n; i++)
 	{
-		if (is_aligned_type(pairs[i].type))
-			totallen = INTALIGN(totallen);
-		totallen += pairs[i].datalen;
-		check_object_size(totallen);
+		JsonbValue	k;
+
+		k.type = jbvString;
+		k.val.string.val = (char *) pairs[i].key;
+		k.val.string.len = pairs[i].keylen;
+		pushJsonbValue(&state, WJB_KEY, &k);
+		pushJsonbValue(&state, WJB_VALUE, &pairs[i].value);
 	}
+	object = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 
-	size = VARHDRSZ + sizeof(uint32) + sizeof(JEntry) * 2 * n + totallen;
-	out = palloc(size);
-	SET_VARSIZE(out, size);
-	out->root.header = n | JB_FOBJECT;
-	entries = out->root.children;
-	data = (char *) &entries[2 * n];
-
-	totallen = 0;
-	for (i = 0; i < n; i++)
+	old = MemoryContextSwitchTo(result_context);
 	{
-		memcpy(data + totallen, pairs[i].key, pairs[i].keylen);
-		totallen += pairs[i].keylen;
-		entries[i] = JENTRY_ISSTRING |
-			((i % JB_OFFSET_STRIDE) == 0 ? (uint32) totallen | JENTRY_HAS_OFF : pairs[i].keylen);
-	}
-	for (i = 0; i < n; i++)
-	{
-		Size		start = totallen;
+		Jsonb	   *result = JsonbValueToJsonb(object);
 
-		if (is_aligned_type(pairs[i].type))
-		{
-			Size		aligned = INTALIGN(totallen);
-
-			memset(data + totallen, 0, aligned - totallen);
-			totallen = aligned;
-		}
-		if (pairs[i].datalen > 0)
-			memcpy(data + totallen, pairs[i].data, pairs[i].datalen);
-		totallen += pairs[i].datalen;
-		entries[n + i] = pairs[i].type |
-			(((n + i) % JB_OFFSET_STRIDE) == 0 ? (uint32) totallen | JENTRY_HAS_OFF :
-			 (uint32) (totallen - start));
+		MemoryContextSwitchTo(old);
+		return result;
 	}
-	Assert(data + totallen == (char *) out + size);
-	return out;
 }
 
-/* Flatten an item into a new jsonb object. */
+/*
+ * Flatten an item into a new jsonb object, allocated in the current memory
+ * context.  The work is done in work, which the caller resets afterwards
+ * (NULL: a context of its own, deleted here).
+ */
 Jsonb *
-podrec_flatten(Jsonb *item, const FlattenOptions *opts)
+podrec_flatten(Jsonb *item, const FlattenOptions *opts, MemoryContext work)
 {
+	MemoryContext result_context = CurrentMemoryContext;
+	MemoryContext own = NULL;
 	FlatBuilder b;
 	Jsonb	   *result;
 
+	if (work == NULL)
+		work = own = AllocSetContextCreate(CurrentMemoryContext,
+										   "records_flatten work",
+										   ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(work);
 	flat_builder_init(&b, VARSIZE(item));
 	podrec_flatten_walk(item, opts, collect_pair, &b, "records_flatten");
-	result = flat_builder_finish(&b);
-	flat_builder_free(&b);
+	result = flat_builder_finish(&b, result_context);
+	MemoryContextSwitchTo(result_context);
+	if (own != NULL)
+		MemoryContextDelete(own);
 	return result;
+}
+
+/*
+ * The work context of a records_flatten call site: made once per FmgrInfo,
+ * so that a scan over many rows reuses its blocks instead of asking malloc
+ * for them at every row.
+ */
+static MemoryContext
+flatten_work_context(FunctionCallInfo fcinfo)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+
+	if (flinfo->fn_extra == NULL)
+		flinfo->fn_extra = AllocSetContextCreate(flinfo->fn_mcxt,
+												 "records_flatten work",
+												 0, 64 * 1024,
+												 ALLOCSET_DEFAULT_MAXSIZE);
+	return (MemoryContext) flinfo->fn_extra;
 }
 
 /* records_flatten(item jsonb, sep text, step_key text) returns jsonb */
@@ -936,9 +766,14 @@ podrec_records_flatten(PG_FUNCTION_ARGS)
 	Jsonb	   *item = PG_GETARG_JSONB_P(0);
 	FlattenOptions opts;
 
+	MemoryContext work = flatten_work_context(fcinfo);
+	Jsonb	   *result;
+
 	podrec_flatten_options(&opts, PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2),
 						   "records_flatten");
-	PG_RETURN_JSONB_P(podrec_flatten(item, &opts));
+	result = podrec_flatten(item, &opts, work);
+	MemoryContextReset(work);
+	PG_RETURN_JSONB_P(result);
 }
 
 /* Tuplestore target of records_flatten_each, with a per-row context. */

@@ -35,7 +35,8 @@ extern void podrec_flatten_options(FlattenOptions *opts, text *sep, text *step_k
 extern void podrec_flatten_walk(Jsonb *item, const FlattenOptions *opts,
 								FlattenLeafCallback emit, void *arg,
 								const char *fname);
-extern Jsonb *podrec_flatten(Jsonb *item, const FlattenOptions *opts);
+extern Jsonb *podrec_flatten(Jsonb *item, const FlattenOptions *opts,
+							 MemoryContext work);
 extern bool podrec_is_position(const char *s, int len);
 extern void podrec_append_escaped(StringInfo buf, const char *s, int len,
 								  const FlattenOptions *opts);
