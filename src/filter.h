@@ -32,6 +32,10 @@
 
 /* Deepest nesting of a filter (parentheses, NOT, logic trees, JSON). */
 #define FILTER_MAX_DEPTH 200
+/* At most this many characters of user text are quoted in a message... */
+#define FILTER_CLIP_CHARS 40
+/* ...which fit, with "..." and a NUL, in this many bytes. */
+#define FILTER_CLIP_BUF (FILTER_CLIP_CHARS * 4 + 4)
 
 /* Where filter memory comes from. */
 typedef struct FilterAlloc
@@ -244,6 +248,7 @@ extern FilterNode *filter_node(FilterAlloc *a, FilterOp op);
 extern FilterNode *filter_logic(FilterAlloc *a, FilterOp op, FilterNode **args, int nargs);
 extern FilterNode *filter_not(FilterAlloc *a, FilterNode *arg);
 extern FilterNode *filter_normalize(FilterAlloc *a, FilterNode *node);
+extern FilterNode *filter_check_depth(FilterError *err, FilterNode *node);
 
 extern bool filter_key_parse(FilterAlloc *a, const char *s, size_t len,
 							 bool double_underscore, FilterKey *key,
@@ -257,6 +262,8 @@ extern bool filter_number_canonical(FilterAlloc *a, const char *s, size_t len,
 extern void filter_value_string(FilterAlloc *a, const char *s, size_t len,
 								bool loose, FilterValue *out);
 extern bool filter_utf8_valid(const char *s, size_t len);
+extern size_t filter_utf8_char_len(unsigned char c);
+extern const char *filter_clip(char *buf, const char *s, size_t len);
 extern int	filter_utf8_position(const char *s, size_t byte_offset);
 
 extern bool filter_parse_timestamp(const char *s, size_t len, int64_t *usec);

@@ -163,6 +163,60 @@ filter_normalize(FilterAlloc *a, FilterNode *node)
 	}
 }
 
+/*
+ * The first node of a tree that lies more than limit levels deep (an atom
+ * is one level), or NULL.  The recursion is bounded by limit.
+ */
+static const FilterNode *
+too_deep(const FilterNode *n, int limit)
+{
+	int			i;
+
+	if (limit == 0)
+		return n;
+	if (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
+		for (i = 0; i < n->nargs; i++)
+		{
+			const FilterNode *deep = too_deep(n->args[i], limit - 1);
+
+			if (deep)
+				return deep;
+		}
+	return NULL;
+}
+
+/* The position of the first atom of a tree. */
+static int
+first_position(const FilterNode *n)
+{
+	while (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
+		n = n->args[0];
+	return n->position;
+}
+
+/*
+ * Refuse a normalized tree deeper than FILTER_MAX_DEPTH levels (node, or
+ * NULL with err set).  The parsers bound their own nesting, but
+ * normalization can make two levels of one (not.or(...) in the pairs
+ * dialect, parentheses holding both an OR and an AND in the text dialect),
+ * so the result is checked apart.  NULL node passes through.
+ */
+FilterNode *
+filter_check_depth(FilterError *err, FilterNode *node)
+{
+	const FilterNode *deep;
+
+	if (node == NULL)
+		return NULL;
+	deep = too_deep(node, FILTER_MAX_DEPTH);
+	if (!deep)
+		return node;
+	filter_error(err, FILTER_ERR_LIMIT, first_position(deep), NULL,
+				 "filter is nested too deeply");
+	filter_error_detail(err, "The maximum nesting depth is %d.", FILTER_MAX_DEPTH);
+	return NULL;
+}
+
 /* Is the key a flat-key separator at s[i] (".", or "__" when asked)? */
 static size_t
 separator_at(const char *s, size_t len, size_t i, bool double_underscore)
@@ -409,6 +463,47 @@ filter_value_string(FilterAlloc *a, const char *s, size_t len, bool loose,
 	out->loose = loose;
 	out->str = filter_strndup(a, s, len);
 	out->len = (int) len;
+}
+
+/* Bytes of the UTF-8 character led by c (the input is valid UTF-8). */
+size_t
+filter_utf8_char_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xE0) == 0xC0)
+		return 2;
+	if ((c & 0xF0) == 0xE0)
+		return 3;
+	return 4;
+}
+
+/*
+ * Copy at most FILTER_CLIP_CHARS characters of s into buf (FILTER_CLIP_BUF
+ * bytes), followed by "..." when the text is longer: the user text a message
+ * quotes.  Returns buf.
+ */
+const char *
+filter_clip(char *buf, const char *s, size_t len)
+{
+	size_t		i = 0;
+	int			chars = 0;
+
+	while (i < len && chars < FILTER_CLIP_CHARS)
+	{
+		size_t		n = filter_utf8_char_len((unsigned char) s[i]);
+
+		if (i + n > len)
+			n = len - i;
+		i += n;
+		chars++;
+	}
+	memcpy(buf, s, i);
+	if (i < len)
+		memcpy(buf + i, "...", 4);
+	else
+		buf[i] = '\0';
+	return buf;
 }
 
 /* Is s well-formed UTF-8 without NUL bytes? */

@@ -32,8 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Longest user text quoted in a message, in characters. */
-#define CLIP_CHARS 40
 
 /* Longest rendering of a JSON element in a detail, in characters. */
 #define RENDER_CHARS 80
@@ -333,7 +331,7 @@ token_len(const char *s, size_t len, size_t at)
 static const char *
 display_token(FilterAlloc *a, const char *s, size_t len)
 {
-	const char *clipped = clip(a, s, len, CLIP_CHARS);
+	const char *clipped = clip(a, s, len, FILTER_CLIP_CHARS);
 	FilterBuf	buf;
 	size_t		i;
 
@@ -668,7 +666,7 @@ parse_number(JsonParser *p)
 		filter_buf_init(&message, p->a);
 		filter_buf_init(&detail, p->a);
 		filter_buf_printf(&message, "number \"%s\" is out of range in JSON filter",
-						  clip(p->a, s + start, i - start, CLIP_CHARS));
+						  clip(p->a, s + start, i - start, FILTER_CLIP_CHARS));
 		filter_buf_printf(&detail, "At character %d of the JSON filter: exponents beyond 1000 are not supported.",
 						  position);
 		set_error(p->err, FILTER_ERR_VALUE, position, message.data, detail.data, NULL);
@@ -1021,7 +1019,7 @@ where_key(Where *w, FilterAlloc *a, FilterDialect dialect, const char *key,
 	w->a = a;
 	w->dialect = dialect;
 	w->elem = elem;
-	w->key = clip(a, key, (size_t) keylen, CLIP_CHARS);
+	w->key = clip(a, key, (size_t) keylen, FILTER_CLIP_CHARS);
 	filter_buf_init(&loc, a);
 	filter_buf_printf(&loc, " for key \"%s\"", w->key);
 	w->loc = loc.data;
@@ -1127,7 +1125,7 @@ coerce_error(const Where *w, FilterError *err, const FJson *j, FilterFieldType t
 	const char *shown = render(w->a, j);
 
 	return where_error(w, err, hint, "invalid value %s for %s field \"%s\"%s",
-					   clip(w->a, shown, strlen(shown), CLIP_CHARS),
+					   clip(w->a, shown, strlen(shown), FILTER_CLIP_CHARS),
 					   field_type_name(type), w->field, w->field_loc);
 }
 
@@ -1139,7 +1137,7 @@ number_value(const Where *w, const char *s, size_t len, FilterValue *out,
 	if (filter_number_canonical(w->a, s, len, out))
 		return true;
 	return where_error(w, err, "Exponents are limited to 1000.",
-					   "number \"%s\" is out of range%s", clip(w->a, s, len, CLIP_CHARS), w->loc);
+					   "number \"%s\" is out of range%s", clip(w->a, s, len, FILTER_CLIP_CHARS), w->loc);
 }
 
 /*
@@ -1325,7 +1323,7 @@ check_keys(const Where *w, const FJson *obj, const char *const *accepted,
 				known = true;
 		if (!known)
 			return where_error(w, err, hint, "unknown key \"%s\"%s%s",
-							   clip(w->a, obj->keys[i], (size_t) obj->keylens[i], CLIP_CHARS),
+							   clip(w->a, obj->keys[i], (size_t) obj->keylens[i], FILTER_CLIP_CHARS),
 							   in, w->loc);
 	}
 	return true;
@@ -1386,7 +1384,7 @@ tines_filter(FilterAlloc *a, const FJson *elem, int index,
 		  (field_id->type == FJ_NUMBER && strspn(field_id->str, "-0123456789") == (size_t) field_id->len)))
 		return where_error(&w, err, "Each filter names its field with \"field_id\": a string or an integer.",
 						   "field_id must be a string or an integer%s", w.loc);
-	w.field = clip(a, field_id->str, (size_t) field_id->len, CLIP_CHARS);
+	w.field = clip(a, field_id->str, (size_t) field_id->len, FILTER_CLIP_CHARS);
 
 	/* operator: exact upper case */
 	operator = fjson_get(elem, "operator");
@@ -1406,7 +1404,7 @@ tines_filter(FilterAlloc *a, const FJson *elem, int index,
 			if (equal_ignoring_case(operator->str, (size_t) operator->len, tines_ops[i].name))
 				hint = "Operator names are written in upper case. " TINES_OPS_HINT;
 		return where_error(&w, err, hint, "invalid operator \"%s\"%s",
-						   clip(a, operator->str, (size_t) operator->len, CLIP_CHARS), w.loc);
+						   clip(a, operator->str, (size_t) operator->len, FILTER_CLIP_CHARS), w.loc);
 	}
 	w.opname = op->name;
 	w.hint_opname = op->name;
@@ -1632,7 +1630,7 @@ opmap_resolve(const Where *w, const FilterResolver *resolver, const char *name,
 		return where_error(w, err, "Only object and array fields have nested keys, written field__key.",
 						   "key \"%s\" looks inside %s field \"%s\"", w->key,
 						   field_type_name(base_type),
-						   clip(w->a, split.segs[0].s, (size_t) split.segs[0].len, CLIP_CHARS));
+						   clip(w->a, split.segs[0].s, (size_t) split.segs[0].len, FILTER_CLIP_CHARS));
 	segs = filter_alloc(w->a, sizeof(FilterSeg) * (size_t) (base.nsegs + split.nsegs - 1));
 	for (i = 0; i < base.nsegs; i++)
 		segs[i] = base.segs[i];
@@ -1686,7 +1684,7 @@ opmap_condition(FilterAlloc *a, const char *name, int namelen, const FJson *cond
 			if (equal_ignoring_case(operator->str, (size_t) operator->len, opmap_ops[i].name))
 				hint = "Operator names are written in lower case. " OPMAP_OPS_HINT;
 		return where_error(&w, err, hint, "invalid operator \"%s\"%s",
-						   clip(a, operator->str, (size_t) operator->len, CLIP_CHARS), w.loc);
+						   clip(a, operator->str, (size_t) operator->len, FILTER_CLIP_CHARS), w.loc);
 	}
 	filter_buf_init(&opname, a);
 	filter_buf_printf(&opname, "operator \"%s\"", op->name);
@@ -2005,14 +2003,14 @@ filter_parse_json(FilterAlloc *a, const FJson *json, const FilterResolver *resol
 	}
 	if (first_other >= 0)
 		filter_buf_printf(&detail, "The value of key \"%s\" is %s; an operator map has only object values and a pairs object only string values.",
-						  clip(a, json->keys[first_other], (size_t) json->keylens[first_other], CLIP_CHARS),
+						  clip(a, json->keys[first_other], (size_t) json->keylens[first_other], FILTER_CLIP_CHARS),
 						  describe(a, json->items[first_other]));
 	else
 	{
 		filter_buf_printf(&detail, "Key \"%s\" has an object value and ",
-						  clip(a, json->keys[first_object], (size_t) json->keylens[first_object], CLIP_CHARS));
+						  clip(a, json->keys[first_object], (size_t) json->keylens[first_object], FILTER_CLIP_CHARS));
 		filter_buf_printf(&detail, "key \"%s\" a string value.",
-						  clip(a, json->keys[first_string], (size_t) json->keylens[first_string], CLIP_CHARS));
+						  clip(a, json->keys[first_string], (size_t) json->keylens[first_string], FILTER_CLIP_CHARS));
 	}
 	set_error(err, FILTER_ERR_VALUE, 0, "filter object must have only object values or only string values",
 			  detail.data, SHAPES_HINT);

@@ -34,10 +34,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* At most this many characters of user text are quoted in a message. */
-#define CLIP_CHARS 40
-/* Room for CLIP_CHARS characters of up to 4 bytes, "..." and a NUL. */
-#define CLIP_BUF (CLIP_CHARS * 4 + 4)
 
 #define HINT_PAIRS "Pairs are written key=operator.value and joined with &, for example status=eq.done&n=gt.1."
 #define HINT_OPS "The operators are eq, neq, gt, gte, lt, lte, like, ilike, in, is and not."
@@ -166,45 +162,6 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Bytes of the UTF-8 character led by c (the input is valid UTF-8). */
-static size_t
-utf8_char_len(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xE0) == 0xC0)
-		return 2;
-	if ((c & 0xF0) == 0xE0)
-		return 3;
-	return 4;
-}
-
-/*
- * Copy at most CLIP_CHARS characters of s into buf (CLIP_BUF bytes),
- * followed by "..." when the text is longer.  Returns buf.
- */
-static const char *
-clip(char *buf, const char *s, size_t len)
-{
-	size_t		i = 0;
-	int			chars = 0;
-
-	while (i < len && chars < CLIP_CHARS)
-	{
-		size_t		n = utf8_char_len((unsigned char) s[i]);
-
-		if (i + n > len)
-			n = len - i;
-		i += n;
-		chars++;
-	}
-	memcpy(buf, s, i);
-	if (i < len)
-		memcpy(buf + i, "...", 4);
-	else
-		buf[i] = '\0';
-	return buf;
-}
 
 /* The 1-based character position of byte offset off. */
 static int
@@ -233,7 +190,7 @@ syntax_error(PairsParser *pp, size_t start, size_t end, const char *hint,
 			 const char *fmt,...)
 {
 	char		detail[sizeof(pp->err->detail)];
-	char		token[CLIP_BUF];
+	char		token[FILTER_CLIP_BUF];
 	int			pos = char_pos(pp, start);
 	va_list		args;
 
@@ -246,12 +203,12 @@ syntax_error(PairsParser *pp, size_t start, size_t end, const char *hint,
 	else
 	{
 		if (end <= start)
-			end = start + utf8_char_len((unsigned char) pp->s[start]);
+			end = start + filter_utf8_char_len((unsigned char) pp->s[start]);
 		if (end > pp->len)
 			end = pp->len;
 		filter_error(pp->err, FILTER_ERR_SYNTAX, pos, hint,
 					 "syntax error at or near \"%s\" in filter",
-					 clip(token, pp->s + start, end - start));
+					 filter_clip(token, pp->s + start, end - start));
 	}
 	filter_error_detail(pp->err, "At character %d of %s: %s", pos, pp->where, detail);
 	return false;
@@ -284,54 +241,6 @@ depth_error(PairsParser *pp, size_t off)
 	return false;
 }
 
-/*
- * The first node of a tree that lies more than limit levels deep (an atom
- * is one level), or NULL.  The recursion is bounded by limit.
- */
-static const FilterNode *
-too_deep(const FilterNode *n, int limit)
-{
-	int			i;
-
-	if (limit == 0)
-		return n;
-	if (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
-		for (i = 0; i < n->nargs; i++)
-		{
-			const FilterNode *deep = too_deep(n->args[i], limit - 1);
-
-			if (deep)
-				return deep;
-		}
-	return NULL;
-}
-
-/* The position of the first atom of a tree. */
-static int
-first_position(const FilterNode *n)
-{
-	while (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
-		n = n->args[0];
-	return n->position;
-}
-
-/*
- * Normalized trees are at most FILTER_MAX_DEPTH levels deep; not.or(...)
- * makes two levels of one, so this is checked apart.
- */
-static FilterNode *
-check_depth(PairsParser *pp, FilterNode *node)
-{
-	const FilterNode *deep = too_deep(node, FILTER_MAX_DEPTH);
-
-	if (!deep)
-		return node;
-	filter_error(pp->err, FILTER_ERR_LIMIT, first_position(deep), NULL,
-				 "filter is nested too deeply");
-	filter_error_detail(pp->err, "The maximum nesting depth is %d.", FILTER_MAX_DEPTH);
-	return NULL;
-}
-
 /* Report the first byte of s that is not valid UTF-8 (or a NUL byte). */
 static bool
 utf8_error(PairsParser *pp)
@@ -341,7 +250,7 @@ utf8_error(PairsParser *pp)
 	while (i < pp->len)
 	{
 		unsigned char c = (unsigned char) pp->s[i];
-		size_t		n = (c >= 0x80 && c < 0xC0) ? 1 : utf8_char_len(c);
+		size_t		n = (c >= 0x80 && c < 0xC0) ? 1 : filter_utf8_char_len(c);
 
 		if (i + n > pp->len || !filter_utf8_valid(pp->s + i, n))
 			break;
@@ -440,7 +349,7 @@ context_text(const PairsParser *pp, size_t start, PairEnd mode, char *buf)
 	else
 		while (end < pp->len && pp->s[end] != ',' && pp->s[end] != ')')
 			end++;
-	return clip(buf, pp->s + start, end - start);
+	return filter_clip(buf, pp->s + start, end - start);
 }
 
 /* " in the pair "...""-style phrase for messages. */
@@ -448,7 +357,7 @@ static const char *
 context_phrase(const PairsParser *pp, size_t start, PairEnd mode, char *buf,
 			   size_t bufsize)
 {
-	char		text[CLIP_BUF];
+	char		text[FILTER_CLIP_BUF];
 
 	if (mode == END_ALL)
 		buf[0] = '\0';
@@ -463,13 +372,13 @@ context_phrase(const PairsParser *pp, size_t start, PairEnd mode, char *buf,
 static bool
 parse_key(PairsParser *pp, const char *text, size_t len, size_t at, FilterKey *key)
 {
-	char		clipped[CLIP_BUF];
+	char		clipped[FILTER_CLIP_BUF];
 
 	if (filter_key_parse(pp->a, text, len, false, key, pp->err))
 		return true;
 	pp->err->position = char_pos(pp, at);
 	filter_error_detail(pp->err, "At character %d of %s: the key \"%s\" is not a valid flat key.",
-						pp->err->position, pp->where, clip(clipped, text, len));
+						pp->err->position, pp->where, filter_clip(clipped, text, len));
 	return false;
 }
 
@@ -504,12 +413,12 @@ parse_quoted(PairsParser *pp, size_t *pos, FilterBuf *out)
 				return syntax_error(pp, start, pp->len, HINT_QUOTE,
 									"the quoted text is not terminated.");
 			{
-				char		text[CLIP_BUF];
-				size_t		end = i + 1 + utf8_char_len((unsigned char) s[i + 1]);
+				char		text[FILTER_CLIP_BUF];
+				size_t		end = i + 1 + filter_utf8_char_len((unsigned char) s[i + 1]);
 
 				return syntax_error(pp, i, end, HINT_QUOTE,
 									"\"%s\" is not a valid escape inside double quotes.",
-									clip(text, s + i, end - i));
+									filter_clip(text, s + i, end - i));
 			}
 		}
 		filter_buf_appendc(out, s[i++]);
@@ -607,8 +516,8 @@ parse_op_value(PairsParser *pp, size_t *pos, const FilterKey *key, PairEnd mode,
 	bool		negate = false;
 	PairOp		op;
 	FilterNode *node;
-	char		text[CLIP_BUF],
-				where[CLIP_BUF + 32];
+	char		text[FILTER_CLIP_BUF],
+				where[FILTER_CLIP_BUF + 32];
 
 	if (span_is(pp, i, w, "not") && w < pp->len && s[w] == '.')
 	{
@@ -636,10 +545,10 @@ parse_op_value(PairsParser *pp, size_t *pos, const FilterKey *key, PairEnd mode,
 						 context_phrase(pp, start, mode, where, sizeof(where)));
 		else
 		{
-			char		message[CLIP_BUF + 64];
+			char		message[FILTER_CLIP_BUF + 64];
 
 			snprintf(message, sizeof(message), "unknown filter operator \"%s\"",
-					 clip(text, s + i, w - i));
+					 filter_clip(text, s + i, w - i));
 			value_error(pp, i, HINT_OPS, message, "\"%s\"%s is not an operator.", text,
 						context_phrase(pp, start, mode, where, sizeof(where)));
 		}
@@ -650,7 +559,7 @@ parse_op_value(PairsParser *pp, size_t *pos, const FilterKey *key, PairEnd mode,
 		syntax_error(pp, w, w, op == POP_IN ? HINT_LIST : mode == END_TREE ? HINT_TREE :
 					 mode == END_PAIR ? HINT_PAIRS : HINT_VALUE,
 					 "expected \".\" after the operator \"%s\"%s.",
-					 clip(text, s + i, w - i),
+					 filter_clip(text, s + i, w - i),
 					 context_phrase(pp, start, mode, where, sizeof(where)));
 		return NULL;
 	}
@@ -697,7 +606,7 @@ parse_op_value(PairsParser *pp, size_t *pos, const FilterKey *key, PairEnd mode,
 		{
 			value_error(pp, i, HINT_IS, "invalid value after \"is.\" in filter",
 						"\"%s\"%s is not one of null, not_null, true, false and unknown.",
-						clip(text, s + i, e - i),
+						filter_clip(text, s + i, e - i),
 						context_phrase(pp, start, mode, where, sizeof(where)));
 			return NULL;
 		}
@@ -779,7 +688,7 @@ parse_condition(PairsParser *pp, size_t *pos)
 	bool		negated = false;
 	FilterKey	key;
 	FilterNode *node;
-	char		text[CLIP_BUF];
+	char		text[FILTER_CLIP_BUF];
 
 	if (starts_with(pp, i, "not."))
 	{
@@ -833,13 +742,13 @@ parse_condition(PairsParser *pp, size_t *pos)
 				if (i < pp->len && s[i] == '(' && seg == key_start)
 					syntax_error(pp, seg, i, HINT_TREE,
 								 "\"%s\" is not a logic operator; nested conditions are written or(...) and and(...).",
-								 clip(text, s + seg, i - seg));
+								 filter_clip(text, s + seg, i - seg));
 				else if (i == key_start)
 					syntax_error(pp, i, i, HINT_TREE, "expected a condition.");
 				else
 					syntax_error(pp, key_start, i, HINT_COND,
 								 "the condition \"%s\" has no operator.",
-								 clip(text, s + key_start, i - key_start));
+								 filter_clip(text, s + key_start, i - key_start));
 				return NULL;
 			}
 			i++;
@@ -962,7 +871,7 @@ filter_parse_pairs(FilterAlloc *a, const char *s, size_t len, FilterError *err)
 		bool		is_or,
 					negated;
 		FilterNode *node;
-		char		text[CLIP_BUF];
+		char		text[FILTER_CLIP_BUF];
 
 		while (eq < len && s[eq] != '=' && s[eq] != '&')
 			eq++;
@@ -977,7 +886,7 @@ filter_parse_pairs(FilterAlloc *a, const char *s, size_t len, FilterError *err)
 		if (eq == len || s[eq] == '&')
 		{
 			syntax_error(&pp, start, eq, HINT_PAIRS, "the pair \"%s\" has no \"=\".",
-						 clip(text, s + start, eq - start));
+						 filter_clip(text, s + start, eq - start));
 			return NULL;
 		}
 		if (eq == start)
@@ -994,7 +903,7 @@ filter_parse_pairs(FilterAlloc *a, const char *s, size_t len, FilterError *err)
 			{
 				syntax_error(&pp, v, word_end(&pp, v, END_PAIR), HINT_TREE,
 							 "expected \"(\" after \"%s\".",
-							 clip(text, s + start, v - start));
+							 filter_clip(text, s + start, v - start));
 				return NULL;
 			}
 			node = parse_tree(&pp, &v, is_or, negated);
@@ -1033,18 +942,18 @@ filter_parse_pairs(FilterAlloc *a, const char *s, size_t len, FilterError *err)
 			return NULL;
 		}
 	}
-	return check_depth(&pp, filter_normalize(a, filter_logic(a, FOP_AND, args.items, (int) args.n)));
+	return filter_check_depth(pp.err, filter_normalize(a, filter_logic(a, FOP_AND, args.items, (int) args.n)));
 }
 
 /* The "the value for key \"k\"" phrase of the JSON form's messages. */
 static const char *
 value_where(FilterAlloc *a, const char *key)
 {
-	char		text[CLIP_BUF];
+	char		text[FILTER_CLIP_BUF];
 	FilterBuf	buf;
 
 	filter_buf_init(&buf, a);
-	filter_buf_printf(&buf, "the value for key \"%s\"", clip(text, key, strlen(key)));
+	filter_buf_printf(&buf, "the value for key \"%s\"", filter_clip(text, key, strlen(key)));
 	return buf.data;
 }
 
@@ -1098,7 +1007,7 @@ filter_parse_logic_tree(FilterAlloc *a, bool is_or, bool negated, const char *s,
 		syntax_error(&pp, i, i, HINT_TREE, "expected the end of the value after the logic tree.");
 		return NULL;
 	}
-	return check_depth(&pp, filter_normalize(a, node));
+	return filter_check_depth(pp.err, filter_normalize(a, node));
 }
 
 /*

@@ -40,10 +40,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* At most this many characters of user text are quoted in a message. */
-#define CLIP_CHARS 40
-/* Room for CLIP_CHARS characters of up to 4 bytes, "..." and a NUL. */
-#define CLIP_BUF (CLIP_CHARS * 4 + 4)
 
 /* Milliseconds of 0000-01-01 and of 9999-12-31 23:59:59.999, UTC. */
 #define DATE_MIN_MS INT64_C(-62167219200000)
@@ -304,18 +300,6 @@ to_lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char) (c - 'A' + 'a') : c;
 }
 
-/* Bytes of the UTF-8 character led by c (the input is valid UTF-8). */
-static size_t
-utf8_char_len(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xE0) == 0xC0)
-		return 2;
-	if ((c & 0xF0) == 0xE0)
-		return 3;
-	return 4;
-}
 
 /* Value of a hex digit, or -1. */
 static int
@@ -328,33 +312,6 @@ hex_value(char c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
-}
-
-/*
- * Copy at most CLIP_CHARS characters of s into buf (CLIP_BUF bytes),
- * followed by "..." when the text is longer.  Returns buf.
- */
-static const char *
-clip(char *buf, const char *s, size_t len)
-{
-	size_t		i = 0;
-	int			chars = 0;
-
-	while (i < len && chars < CLIP_CHARS)
-	{
-		size_t		n = utf8_char_len((unsigned char) s[i]);
-
-		if (i + n > len)
-			n = len - i;
-		i += n;
-		chars++;
-	}
-	memcpy(buf, s, i);
-	if (i < len)
-		memcpy(buf + i, "...", 4);
-	else
-		buf[i] = '\0';
-	return buf;
 }
 
 /* The 1-based character position of byte offset off. */
@@ -396,7 +353,7 @@ static bool
 syntax_error(TextParser *p, const Token *t, const char *hint, const char *fmt,...)
 {
 	char		detail[sizeof(p->err->detail)];
-	char		token[CLIP_BUF];
+	char		token[FILTER_CLIP_BUF];
 	int			pos = char_pos(p, t->start);
 	va_list		args;
 
@@ -409,7 +366,7 @@ syntax_error(TextParser *p, const Token *t, const char *hint, const char *fmt,..
 	else
 		filter_error(p->err, FILTER_ERR_SYNTAX, pos, hint,
 					 "syntax error at or near \"%s\" in filter",
-					 clip(token, p->s + t->start, t->end - t->start));
+					 filter_clip(token, p->s + t->start, t->end - t->start));
 	filter_error_detail(p->err, "At character %d of the filter: %s", pos, detail);
 	return false;
 }
@@ -437,7 +394,7 @@ tok_text(const TextParser *p, const Token *t, char *buf)
 {
 	if (t->kind == TK_EOF)
 		return "";
-	return clip(buf, p->s + t->start, t->end - t->start);
+	return filter_clip(buf, p->s + t->start, t->end - t->start);
 }
 
 /* The keyword a token spells, if any. */
@@ -638,8 +595,8 @@ lex_string(TextParser *p, size_t i, Token *t)
 				}
 			default:
 				{
-					Token		bad = span_token(j, j + 1 + utf8_char_len((unsigned char) s[j + 1]));
-					char		text[CLIP_BUF];
+					Token		bad = span_token(j, j + 1 + filter_utf8_char_len((unsigned char) s[j + 1]));
+					char		text[FILTER_CLIP_BUF];
 
 					return syntax_error(p, &bad, HINT_ESCAPE,
 										"\"%s\" is not a valid escape in a string.",
@@ -714,7 +671,7 @@ lex_number(TextParser *p, size_t i, Token *t)
 				strict = i,
 				d;
 	bool		ok = false;
-	char		text[CLIP_BUF];
+	char		text[FILTER_CLIP_BUF];
 
 	if (j < len && s[j] == '-')
 		j++;
@@ -761,7 +718,7 @@ lex_number(TextParser *p, size_t i, Token *t)
 		return value_error(p, i, "Exponents of numbers are limited to 1000 and -1000.",
 						   "number out of range in filter",
 						   "the exponent of \"%s\" is too large.",
-						   clip(text, s + i, j - i));
+						   filter_clip(text, s + i, j - i));
 	t->kind = TK_NUMBER;
 	return true;
 }
@@ -873,7 +830,7 @@ advance(TextParser *p, LexMode mode)
 			break;
 		default:
 			t->kind = TK_OTHER;
-			t->end = i + utf8_char_len((unsigned char) c);
+			t->end = i + filter_utf8_char_len((unsigned char) c);
 			if (t->end > len)
 				t->end = len;
 			return true;
@@ -972,8 +929,8 @@ lex_regex(TextParser *p)
 static bool
 member_error(TextParser *p)
 {
-	char		text[CLIP_BUF],
-				after[CLIP_BUF],
+	char		text[FILTER_CLIP_BUF],
+				after[FILTER_CLIP_BUF],
 				hint[sizeof(p->err->hint)];
 	Keyword		kw = keyword_of(p, &p->tok);
 
@@ -1005,7 +962,7 @@ member_error(TextParser *p)
 static bool
 not_keyword_member(TextParser *p)
 {
-	char		text[CLIP_BUF],
+	char		text[FILTER_CLIP_BUF],
 				hint[sizeof(p->err->hint)];
 
 	if (p->tok.kind != TK_DOT || p->tok.space_before)
@@ -1027,7 +984,7 @@ static bool
 parse_member(TextParser *p, FilterKey *key, size_t *start, size_t *end)
 {
 	SegVec		segs = {NULL, 0, 0};
-	char		text[CLIP_BUF];
+	char		text[FILTER_CLIP_BUF];
 
 	*start = p->tok.start;
 	for (;;)
@@ -1100,7 +1057,7 @@ cmp_op(TokKind k)
 static bool
 expect_number(TextParser *p, FilterValue *out, const char *what, const char *hint)
 {
-	char		text[CLIP_BUF];
+	char		text[FILTER_CLIP_BUF];
 
 	if (p->tok.kind != TK_NUMBER)
 	{
@@ -1226,7 +1183,7 @@ regex_node(TextParser *p, const FilterKey *key, int position)
 static bool
 parse_date(TextParser *p, FilterValue *out)
 {
-	char		text[CLIP_BUF];
+	char		text[FILTER_CLIP_BUF];
 	const char *s;
 	size_t		i,
 				n,
@@ -1295,8 +1252,8 @@ static LiteralResult
 parse_literal(TextParser *p, FilterValue *out, bool allow_member,
 			  const char *hint)
 {
-	char		text[CLIP_BUF],
-				after[CLIP_BUF];
+	char		text[FILTER_CLIP_BUF],
+				after[FILTER_CLIP_BUF];
 	Keyword		kw = keyword_of(p, &p->tok);
 
 	memset(out, 0, sizeof(*out));
@@ -1391,7 +1348,7 @@ static FilterNode *
 parse_within(TextParser *p, FilterNode *node)
 {
 	Keyword		kw;
-	char		text[CLIP_BUF];
+	char		text[FILTER_CLIP_BUF];
 
 	node->op = FOP_WITHIN;
 	node->nvalues = 3;
@@ -1475,7 +1432,7 @@ parse_within(TextParser *p, FilterNode *node)
 static FilterNode *
 parse_mod(TextParser *p, FilterNode *node)
 {
-	char		text[CLIP_BUF];
+	char		text[FILTER_CLIP_BUF];
 
 	node->op = FOP_MOD;
 	node->nvalues = 2;
@@ -1510,15 +1467,15 @@ parse_comparison(TextParser *p)
 	FilterNode *node = filter_node(p->a, FOP_EQ);
 	size_t		mstart = 0,
 				mend = 0;
-	char		member[CLIP_BUF],
-				text[CLIP_BUF];
+	char		member[FILTER_CLIP_BUF],
+				text[FILTER_CLIP_BUF];
 	FilterOp	op;
 	Keyword		kw;
 
 	node->position = char_pos(p, p->tok.start);
 	if (!parse_member(p, &node->key, &mstart, &mend))
 		return NULL;
-	clip(member, p->s + mstart, mend - mstart);
+	filter_clip(member, p->s + mstart, mend - mstart);
 	op = cmp_op(p->tok.kind);
 	kw = keyword_of(p, &p->tok);
 	if (op != FOP_TRUE)
@@ -1632,7 +1589,7 @@ static FilterNode *
 parse_age(TextParser *p)
 {
 	FilterNode *node = filter_node(p->a, FOP_AGE);
-	char		text[CLIP_BUF];
+	char		text[FILTER_CLIP_BUF];
 
 	node->position = char_pos(p, p->tok.start);
 	if (!advance(p, LEX_MEMBER) || !not_keyword_member(p))
@@ -1694,7 +1651,7 @@ static FilterNode *
 parse_atom(TextParser *p)
 {
 	Keyword		kw = keyword_of(p, &p->tok);
-	char		after[CLIP_BUF];
+	char		after[FILTER_CLIP_BUF];
 	FilterNode *node;
 	size_t		mstart,
 				mend;
@@ -1860,54 +1817,6 @@ parse_or(TextParser *p)
 	return filter_logic(p->a, FOP_OR, args.items, (int) args.n);
 }
 
-/*
- * The first node of a tree that lies more than limit levels deep (an atom
- * is one level), or NULL.  The recursion is bounded by limit.
- */
-static const FilterNode *
-too_deep(const FilterNode *n, int limit)
-{
-	int			i;
-
-	if (limit == 0)
-		return n;
-	if (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
-		for (i = 0; i < n->nargs; i++)
-		{
-			const FilterNode *deep = too_deep(n->args[i], limit - 1);
-
-			if (deep)
-				return deep;
-		}
-	return NULL;
-}
-
-/* The position of the first atom of a tree. */
-static int
-first_position(const FilterNode *n)
-{
-	while (n->op == FOP_AND || n->op == FOP_OR || n->op == FOP_NOT)
-		n = n->args[0];
-	return n->position;
-}
-
-/*
- * Normalized trees are at most FILTER_MAX_DEPTH levels deep; one level of
- * parentheses can hold both an OR and an AND, so this is checked apart.
- */
-static FilterNode *
-check_depth(TextParser *p, FilterNode *node)
-{
-	const FilterNode *deep = too_deep(node, FILTER_MAX_DEPTH);
-
-	if (!deep)
-		return node;
-	filter_error(p->err, FILTER_ERR_LIMIT, first_position(deep), NULL,
-				 "filter is nested too deeply");
-	filter_error_detail(p->err, "The maximum nesting depth is %d.", FILTER_MAX_DEPTH);
-	return NULL;
-}
-
 /* Report the first byte that is not valid UTF-8 (or a NUL byte). */
 static bool
 utf8_error(TextParser *p)
@@ -1916,7 +1825,7 @@ utf8_error(TextParser *p)
 
 	while (i < p->len)
 	{
-		size_t		n = utf8_char_len((unsigned char) p->s[i]);
+		size_t		n = filter_utf8_char_len((unsigned char) p->s[i]);
 
 		if ((unsigned char) p->s[i] >= 0x80 && (unsigned char) p->s[i] < 0xC0)
 			n = 1;
@@ -1972,5 +1881,5 @@ filter_parse_text(FilterAlloc *a, const char *s, size_t len, FilterError *err)
 						 "expected &&, ||, AND, OR or the end of the filter.");
 		return NULL;
 	}
-	return check_depth(&p, filter_normalize(a, node));
+	return filter_check_depth(p.err, filter_normalize(a, node));
 }
