@@ -1761,10 +1761,10 @@ BEGIN
 	wh := format('i.record_type_id OPERATOR(pg_catalog.=) %s AND i.test_mode OPERATOR(pg_catalog.=) %L',
 		rt.id, test_mode);
 	IF range_start IS NOT NULL THEN
-		wh := wh || format(' AND i.created_at OPERATOR(pg_catalog.>=) %L::pg_catalog.timestamptz', range_start);
+		wh := wh || format(' AND i.created_at OPERATOR(pg_catalog.>=) %L::pg_catalog.timestamptz', podrec.record_time_text(range_start));
 	END IF;
 	IF range_end IS NOT NULL THEN
-		wh := wh || format(' AND i.created_at OPERATOR(pg_catalog.<=) %L::pg_catalog.timestamptz', range_end);
+		wh := wh || format(' AND i.created_at OPERATOR(pg_catalog.<=) %L::pg_catalog.timestamptz', podrec.record_time_text(range_end));
 	END IF;
 	IF stories IS NOT NULL THEN
 		wh := wh || format(' AND i.flow_id OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])', stories);
@@ -1787,7 +1787,7 @@ BEGIN
 					wh := wh || format(' AND i.created_at %s %L::pg_catalog.timestamptz',
 						CASE op WHEN 'EQUAL' THEN 'OPERATOR(pg_catalog.=)' WHEN 'GREATER_THAN' THEN 'OPERATOR(pg_catalog.>)'
 							WHEN 'GREATER_THAN_OR_EQUAL_TO' THEN 'OPERATOR(pg_catalog.>=)' WHEN 'LESS_THAN' THEN 'OPERATOR(pg_catalog.<)'
-							ELSE 'OPERATOR(pg_catalog.<=)' END, ts);
+							ELSE 'OPERATOR(pg_catalog.<=)' END, podrec.record_time_text(ts));
 				END IF;
 				IF dmap -> fid ->> 'type' = 'TEXT' THEN
 					need_story := true;
@@ -1807,7 +1807,7 @@ BEGIN
 				AND ef ->> 'type' IN ('NUMBER', 'TIMESTAMP') AND (ef ->> 'indexed')::bool THEN
 				k := CASE WHEN ef ->> 'type' = 'NUMBER' THEN format('%L::pg_catalog.jsonb', to_jsonb((e ->> 'value')::numeric))
 					WHEN e ->> 'value' !~ '[.,][0-9]{7}' AND podrec.iso_timestamp(e ->> 'value') IS NOT NULL
-					THEN format('%L::pg_catalog.timestamptz', podrec.iso_timestamp(e ->> 'value')) END;
+					THEN format('%L::pg_catalog.timestamptz', podrec.record_time_text(podrec.iso_timestamp(e ->> 'value'))) END;
 				IF k IS NOT NULL THEN
 					wh := wh || format(' AND %s %s %s', podrec.record_field_expr(ef ->> 'type', ef ->> 'key', 'i'),
 						CASE op WHEN 'EQUAL' THEN 'OPERATOR(pg_catalog.=)' WHEN 'GREATER_THAN' THEN 'OPERATOR(pg_catalog.>)'
