@@ -367,7 +367,26 @@ CREATE FUNCTION podrec.record_indexes_sync(record_type_id pg_catalog.int8)
 AS $$
 DECLARE
 	r record;
+	missing text;
 BEGIN
+	-- Only the owner of podrec.items (an administrator) can create and drop its indexes.
+	-- A tenant's indexed fields wait for one: their records are read without the index
+	-- until then.
+	IF NOT EXISTS (SELECT FROM pg_class AS c WHERE c.oid = 'podrec.items'::regclass
+			AND pg_has_role(CURRENT_USER, c.relowner, 'USAGE')) THEN
+		SELECT string_agg(format('%s (%s)', f.id, f.name), ', ' ORDER BY f.id) INTO missing
+		FROM podrec.record_fields AS f
+		WHERE f.record_type_id = record_indexes_sync.record_type_id AND f.indexed
+			AND to_regclass(format('podrec.%I', podrec.record_field_index_name(f.id))) IS NULL;
+		IF missing IS NOT NULL THEN
+			RAISE NOTICE USING
+				MESSAGE = format('the indexes of fields %s of record type %s wait for an administrator',
+					missing, record_indexes_sync.record_type_id),
+				DETAIL = 'Only the owner of podrec.items can create indexes on it; until then, ordering and ranges on these fields read without an index.',
+				HINT = format('An administrator runs SELECT podrec.record_indexes_sync(%s);', record_indexes_sync.record_type_id);
+		END IF;
+		RETURN;
+	END IF;
 	-- Indexes of fields that are no longer indexed, or no longer exist.
 	FOR r IN
 		SELECT c.relname
@@ -401,7 +420,7 @@ END
 $$;
 
 COMMENT ON FUNCTION podrec.record_indexes_sync(pg_catalog.int8) IS
-	'create the index of every indexed field of a record type that lacks one, and drop the indexes of fields no longer indexed (after a data-only restore with triggers disabled: SELECT podrec.record_indexes_sync(id) FROM podrec.record_types)';
+	'create the index of every indexed field of a record type that lacks one, and drop the indexes of fields no longer indexed (after a data-only restore with triggers disabled, or for the indexed fields of tenants, which only the owner of podrec.items can index: SELECT podrec.record_indexes_sync(id) FROM podrec.record_types); for other callers a notice names the fields whose indexes wait';
 
 -- pg_dump keeps the rows of record_fields but not the indexes built on items
 -- (a table of the extension): they come back when the rows do.
