@@ -138,6 +138,27 @@ SELECT * FROM pg_temp.ids('{"record_type_id": 1, "range_start": "2024-01-01T03:0
 SELECT * FROM pg_temp.ids('{"record_type_id": 1, "range_start": "2024-01-01T08:00:00+05:00", "range_end": "2024-01-01T06:00:00"}');
 SELECT * FROM pg_temp.ids('{"record_type_id": 1, "range_start": "2024-03-01"}');
 SELECT * FROM pg_temp.ids('{"record_type_id": 1, "range_end": "2023-06-13T18:13:15Z"}');
+-- The same ranges and timestamp filters give the same records whatever the
+-- session's TimeZone and DateStyle: the plan writes its times in UTC, ISO 8601
+-- (Asia/Kolkata writes itself IST, which PostgreSQL reads as Israel time).
+CREATE TEMP TABLE tz_cases AS SELECT * FROM (VALUES
+	('{"record_type_id": 1, "range_start": "2024-01-01T03:00:00Z", "range_end": "2024-01-01T06:00:00Z"}'::jsonb),
+	('{"record_type_id": 1, "range_start": "2024-01-01T08:00:00+05:00", "range_end": "2024-01-01T06:00:00.5"}'),
+	('{"record_type_id": 1, "filters": [{"field_id": "Timestamp", "operator": "GREATER_THAN", "value": "2024-01-01T04:00:00Z"}, {"field_id": "Timestamp", "operator": "LESS_THAN_OR_EQUAL_TO", "value": "2024-01-01T07:00:00Z"}]}'),
+	('{"record_type_id": 1, "order_field_id": 5, "filters": [{"field_id": "Due", "operator": "GREATER_THAN", "value": "2024-02-03"}]}')) AS c (params);
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, MDY';
+CREATE TEMP TABLE tz_utc AS SELECT c.params, i.* FROM tz_cases AS c, pg_temp.ids(c.params) AS i;
+SET TimeZone = 'Asia/Kolkata';
+SET DateStyle = 'Postgres, MDY';
+SELECT c.params ->> 'record_type_id' AS type, u.ids = i.ids AND u.count = i.count AS same, i.count
+FROM tz_cases AS c, pg_temp.ids(c.params) AS i, tz_utc AS u WHERE u.params = c.params;
+SET DateStyle = 'SQL, DMY';
+SELECT c.params ->> 'record_type_id' AS type, u.ids = i.ids AND u.count = i.count AS same, i.count
+FROM tz_cases AS c, pg_temp.ids(c.params) AS i, tz_utc AS u WHERE u.params = c.params;
+SELECT podrec.records_list_plan('{"record_type_id": 1, "range_start": "2024-01-01T08:00:00+05:00", "range_end": "2024-01-01T06:00:00.5"}') ->> 'count_sql' AS count_sql;
+RESET DateStyle;
+SET TimeZone = 'America/New_York';
 SELECT * FROM pg_temp.ids('{"record_type_id": 1, "story_container_ids": ["story-2"]}');
 SELECT * FROM pg_temp.ids('{"record_type_id": 1, "story_container_ids": "story 3/x"}');
 SELECT * FROM pg_temp.ids('{"record_type_id": 1, "story_ids": "[\"story-2\", \"story 3/x\"]"}');

@@ -367,7 +367,26 @@ CREATE FUNCTION podrec.record_indexes_sync(record_type_id pg_catalog.int8)
 AS $$
 DECLARE
 	r record;
+	missing text;
 BEGIN
+	-- Only the owner of podrec.items (an administrator) can create and drop its indexes.
+	-- A tenant's indexed fields wait for one: their records are read without the index
+	-- until then.
+	IF NOT EXISTS (SELECT FROM pg_class AS c WHERE c.oid = 'podrec.items'::regclass
+			AND pg_has_role(CURRENT_USER, c.relowner, 'USAGE')) THEN
+		SELECT string_agg(format('%s (%s)', f.id, f.name), ', ' ORDER BY f.id) INTO missing
+		FROM podrec.record_fields AS f
+		WHERE f.record_type_id = record_indexes_sync.record_type_id AND f.indexed
+			AND to_regclass(format('podrec.%I', podrec.record_field_index_name(f.id))) IS NULL;
+		IF missing IS NOT NULL THEN
+			RAISE NOTICE USING
+				MESSAGE = format('the indexes of fields %s of record type %s wait for an administrator',
+					missing, record_indexes_sync.record_type_id),
+				DETAIL = 'Only the owner of podrec.items can create indexes on it; until then, ordering and ranges on these fields read without an index.',
+				HINT = format('An administrator runs SELECT podrec.record_indexes_sync(%s);', record_indexes_sync.record_type_id);
+		END IF;
+		RETURN;
+	END IF;
 	-- Indexes of fields that are no longer indexed, or no longer exist.
 	FOR r IN
 		SELECT c.relname
@@ -401,7 +420,7 @@ END
 $$;
 
 COMMENT ON FUNCTION podrec.record_indexes_sync(pg_catalog.int8) IS
-	'create the index of every indexed field of a record type that lacks one, and drop the indexes of fields no longer indexed (after a data-only restore with triggers disabled: SELECT podrec.record_indexes_sync(id) FROM podrec.record_types)';
+	'create the index of every indexed field of a record type that lacks one, and drop the indexes of fields no longer indexed (after a data-only restore with triggers disabled, or for the indexed fields of tenants, which only the owner of podrec.items can index: SELECT podrec.record_indexes_sync(id) FROM podrec.record_types); for other callers a notice names the fields whose indexes wait';
 
 -- pg_dump keeps the rows of record_fields but not the indexes built on items
 -- (a table of the extension): they come back when the rows do.
@@ -1761,10 +1780,10 @@ BEGIN
 	wh := format('i.record_type_id OPERATOR(pg_catalog.=) %s AND i.test_mode OPERATOR(pg_catalog.=) %L',
 		rt.id, test_mode);
 	IF range_start IS NOT NULL THEN
-		wh := wh || format(' AND i.created_at OPERATOR(pg_catalog.>=) %L::pg_catalog.timestamptz', range_start);
+		wh := wh || format(' AND i.created_at OPERATOR(pg_catalog.>=) %L::pg_catalog.timestamptz', podrec.record_time_text(range_start));
 	END IF;
 	IF range_end IS NOT NULL THEN
-		wh := wh || format(' AND i.created_at OPERATOR(pg_catalog.<=) %L::pg_catalog.timestamptz', range_end);
+		wh := wh || format(' AND i.created_at OPERATOR(pg_catalog.<=) %L::pg_catalog.timestamptz', podrec.record_time_text(range_end));
 	END IF;
 	IF stories IS NOT NULL THEN
 		wh := wh || format(' AND i.flow_id OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])', stories);
@@ -1787,7 +1806,7 @@ BEGIN
 					wh := wh || format(' AND i.created_at %s %L::pg_catalog.timestamptz',
 						CASE op WHEN 'EQUAL' THEN 'OPERATOR(pg_catalog.=)' WHEN 'GREATER_THAN' THEN 'OPERATOR(pg_catalog.>)'
 							WHEN 'GREATER_THAN_OR_EQUAL_TO' THEN 'OPERATOR(pg_catalog.>=)' WHEN 'LESS_THAN' THEN 'OPERATOR(pg_catalog.<)'
-							ELSE 'OPERATOR(pg_catalog.<=)' END, ts);
+							ELSE 'OPERATOR(pg_catalog.<=)' END, podrec.record_time_text(ts));
 				END IF;
 				IF dmap -> fid ->> 'type' = 'TEXT' THEN
 					need_story := true;
@@ -1807,7 +1826,7 @@ BEGIN
 				AND ef ->> 'type' IN ('NUMBER', 'TIMESTAMP') AND (ef ->> 'indexed')::bool THEN
 				k := CASE WHEN ef ->> 'type' = 'NUMBER' THEN format('%L::pg_catalog.jsonb', to_jsonb((e ->> 'value')::numeric))
 					WHEN e ->> 'value' !~ '[.,][0-9]{7}' AND podrec.iso_timestamp(e ->> 'value') IS NOT NULL
-					THEN format('%L::pg_catalog.timestamptz', podrec.iso_timestamp(e ->> 'value')) END;
+					THEN format('%L::pg_catalog.timestamptz', podrec.record_time_text(podrec.iso_timestamp(e ->> 'value'))) END;
 				IF k IS NOT NULL THEN
 					wh := wh || format(' AND %s %s %s', podrec.record_field_expr(ef ->> 'type', ef ->> 'key', 'i'),
 						CASE op WHEN 'EQUAL' THEN 'OPERATOR(pg_catalog.=)' WHEN 'GREATER_THAN' THEN 'OPERATOR(pg_catalog.>)'

@@ -32,7 +32,22 @@ SELECT podrec.flow_put('g', 'acme', 'G', '/g');
 SELECT podrec.record_type_create('Alerts', '[
 	{"name": "Alert", "result_type": "TEXT_ENUM", "fixed_values": ["High", "Low"]},
 	{"name": "Count", "result_type": "NUMBER"}]', 'acme');
+SELECT count(*) FROM podrec.items_put('[{"n": 1}, {"n": 2}, {"n": 3}]', 'f');
+SELECT podrec.record_type_install('request_logs', account_id => 'acme') IS NOT NULL;
+DO $$BEGIN
+	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'podrec_catalogue_tenant') THEN
+		CREATE ROLE podrec_catalogue_tenant IN ROLE podrec_app;
+	END IF;
+END$$;
+INSERT INTO podrec.account_roles (role_name, account_id) VALUES ('podrec_catalogue_tenant', 'acme')
+	ON CONFLICT DO NOTHING;
 """
+
+# Functions whose cases run as a role that acts for account acme (typed
+# records belong to the caller's account).
+TENANT = {"record_create", "record_query", "record_fetch"}
+
+CURSOR = "(SELECT podrec.cursor_of(i) FROM podrec.find('f', '{\"limit\": 1}') AS i)"
 
 # (function as the README names it, the input in words, SQL, SQLSTATE, message)
 CASES = [
@@ -145,8 +160,112 @@ CASES = [
     ('require_account', 'a caller without an account', 'SELECT podrec.require_account()',
      '42501', 'role "postgres" acts for no podrec account'),
 
-    # Functions written elsewhere: their cases go here, left out until the
-    # function is installed (then the check fails until the error is written in).
+    ('find', 'a NULL flow', "SELECT * FROM podrec.find(NULL)",
+     '22004', 'flow_id must not be null'),
+    ('find', 'a flow the caller does not see', "SELECT * FROM podrec.find('nope')",
+     '42704', 'flow "nope" does not exist'),
+    ('find', 'params that are not an object', "SELECT * FROM podrec.find('f', '[]')",
+     '22023', 'params must be a JSON object'),
+    ('find', 'an unknown parameter', 'SELECT * FROM podrec.find(\'f\', \'{"limits": 1}\')',
+     '22023', 'unknown parameter "limits"'),
+    ('find', 'a negative limit', 'SELECT * FROM podrec.find(\'f\', \'{"limit": -1}\')',
+     '22023', 'parameter "limit" must not be negative'),
+    ('find', 'a limit over 1000', 'SELECT * FROM podrec.find(\'f\', \'{"limit": 1001}\')',
+     '22023', 'parameter "limit" must be at most 1000'),
+    ('find', 'a count that is not an integer', 'SELECT * FROM podrec.find(\'f\', \'{"skip": 2.5}\')',
+     '22023', 'parameter "skip" must be an integer'),
+    ('find', 'skip and start together', 'SELECT * FROM podrec.find(\'f\', \'{"skip": 1, "start": 2}\')',
+     '22023', 'parameters "skip" and "start" name the same thing'),
+    ('find', 'a time that is not one', 'SELECT * FROM podrec.find(\'f\', \'{"start_date": "yesterday"}\')',
+     '22023', 'parameter "start_date" must be an ISO 8601 timestamp or epoch milliseconds'),
+    ('find', 'an unknown order', 'SELECT * FROM podrec.find(\'f\', \'{"order": "up"}\')',
+     '22023', 'parameter "order" must be "asc" or "desc"'),
+    ('find', 'an empty sort', 'SELECT * FROM podrec.find(\'f\', \'{"sort": ""}\')',
+     '22023', 'parameter "sort" must not be empty'),
+    ('find', 'an unknown status', 'SELECT * FROM podrec.find(\'f\', \'{"status": "done"}\')',
+     '22023', 'invalid status "done" in parameter "status"'),
+    ('find', 'a filter that does not parse', 'SELECT * FROM podrec.find(\'f\', \'{"filter": "n =="}\')',
+     '42601', 'syntax error at end of filter'),
+    ('find', 'a cursor that does not decode', 'SELECT * FROM podrec.find(\'f\', \'{"after": "not a cursor!"}\')',
+     '22023', 'invalid cursor in parameter "after"'),
+    ('find', 'a cursor of another order', "SELECT * FROM podrec.find('f', jsonb_build_object('after', %s, 'order', 'asc'))" % CURSOR,
+     '22023', 'cursor in parameter "after" belongs to another order'),
+    ('mget', 'a NULL body', "SELECT * FROM podrec.mget(NULL)",
+     '22004', 'requests must not be null'),
+    ('mget', 'a body that is not an array', 'SELECT * FROM podrec.mget(\'{"flowId": "f"}\')',
+     '22023', 'requests must be a JSON array of {"flowId", "params"} objects'),
+    ('mget', 'a request without a flowId', 'SELECT * FROM podrec.mget(\'[{"flowId": "f"}, {"params": {}}]\')',
+     '22023', 'request 2: flowId is missing'),
+    ('mget', 'a flowId that is not a string', 'SELECT * FROM podrec.mget(\'[{"flowId": 7}]\')',
+     '22023', 'request 1: flowId must be a string'),
+    ('mget', 'an unknown key in a request', 'SELECT * FROM podrec.mget(\'[{"flowId": "f", "param": {}}]\')',
+     '22023', 'request 1: unknown key "param"'),
+    ('mget', 'params that are not an object', 'SELECT * FROM podrec.mget(\'[{"flowId": "f", "params": [1]}]\')',
+     '22023', 'request 1: params must be a JSON object'),
+    ('mget', 'a repeated flowId', 'SELECT * FROM podrec.mget(\'[{"flowId": "f"}, {"flowId": "f", "params": {"skip": 1}}]\')',
+     '22023', 'request 2: flowId "f" is repeated'),
+    ('mget', 'a find error in a request', 'SELECT * FROM podrec.mget(\'[{"flowId": "f"}, {"flowId": "g", "params": {"limit": -1}}]\')',
+     '22023', 'request 2: parameter "limit" must not be negative'),
+    ('mget', 'a flow the caller does not see', 'SELECT * FROM podrec.mget(\'[{"flowId": "nope"}]\')',
+     '42704', 'request 1: flow "nope" does not exist'),
+    ('mget', 'more than 100 requests', "SELECT * FROM podrec.mget((SELECT jsonb_agg(jsonb_build_object('flowId', 'f' || i)) FROM generate_series(1, 101) AS i))",
+     '54000', 'too many requests: 101'),
+    ('mget_response', 'a flatten other than flat', "SELECT podrec.mget_response('[]', 'nested')",
+     '22023', 'invalid flatten "nested"'),
+    ('mget_response', 'a bad request', 'SELECT podrec.mget_response(\'[{"flowId": "f", "params": {"order": "up"}}]\')',
+     '22023', 'request 1: parameter "order" must be "asc" or "desc"'),
+    ('records', 'params that are not an object', "SELECT * FROM podrec.records('[]')",
+     '22023', 'params must be a JSON object'),
+    ('records', 'an unknown parameter', 'SELECT * FROM podrec.records(\'{"flow": "f"}\')',
+     '22023', 'unknown parameter "flow"'),
+    ('records', 'an unknown flow', 'SELECT * FROM podrec.records(\'{"flow_id": "nope"}\')',
+     '42704', 'flow "nope" does not exist'),
+    ('records', 'a join_by that is not text', 'SELECT * FROM podrec.records(\'{"join_by": 5}\')',
+     '22023', 'parameter "join_by" must be a string'),
+    ('records', 'a join_by with a bad escape', 'SELECT * FROM podrec.records(\'{"join_by": "a\\\\x"}\')',
+     '22025', 'invalid escape in flat key "a\\x"'),
+    ('record_create', 'a payload that is not an object or an array', "SELECT podrec.record_create('5', 'request_logs')",
+     '22023', 'payload must be a JSON object or an array of them'),
+    ('record_create', 'an unknown record type', "SELECT podrec.record_create('{}', 'nope')",
+     '42704', 'record type "nope" does not exist'),
+    ('record_create', 'an unknown field', 'SELECT podrec.record_create(\'{"input": "[]", "colour": "red"}\', \'request_logs\')',
+     '22023', 'unknown field "colour"'),
+    ('record_create', 'no input', 'SELECT podrec.record_create(\'{"model": "gpt-4o"}\', \'request_logs\')',
+     '22023', 'field "input" is required'),
+    ('record_create', 'an input that is not JSON for chat', 'SELECT podrec.record_create(\'{"input": "not json"}\', \'request_logs\')',
+     '22P02', 'value of field "input" is not valid JSON: "not json"'),
+    ('record_create', 'a log type outside the enum', 'SELECT podrec.record_create(\'{"input": "[]", "log_type": "chatty"}\', \'request_logs\')',
+     '22023', 'invalid value "chatty" for text enum field "log_type"'),
+    ('record_create', 'a status code that is not HTTP', 'SELECT podrec.record_create(\'{"input": "[]", "status_code": 700}\', \'request_logs\')',
+     '22023', 'status_code must be an HTTP status code from 100 to 599'),
+    ('record_create', 'a unique_id that is not a string', 'SELECT podrec.record_create(\'{"input": "[]", "unique_id": 5}\', \'request_logs\')',
+     '22023', 'unique_id must be a string of 1 to 200 characters'),
+    ('record_create', 'a timestamp that is not ISO 8601', 'SELECT podrec.record_create(\'{"input": "[]", "timestamp": "yesterday"}\', \'request_logs\')',
+     '22007', 'timestamp is not an ISO 8601 timestamp: "yesterday"'),
+    ('record_create', 'a control that is not a boolean', 'SELECT podrec.record_create(\'{"input": "[]", "keywordsai_api_controls": {"block": 1}}\', \'request_logs\')',
+     '22023', 'keywordsai_api_controls.block must be true or false'),
+    ('record_create', 'a bad record in a batch', 'SELECT podrec.record_create(\'[{"input": "[]"}, {"input": "[]", "latency": "slow"}]\', \'request_logs\')',
+     '22023', 'invalid value "slow" for number field "latency"'),
+    ('record_query', 'params that are not an object', "SELECT podrec.record_query('[]', '{}', 'request_logs')",
+     '22023', 'params must be a JSON object'),
+    ('record_query', 'a page size over the limit', 'SELECT podrec.record_query(\'{"page_size": 5000}\', \'{}\', \'request_logs\')',
+     '22023', 'page_size must be at most 1000'),
+    ('record_query', 'page 0', 'SELECT podrec.record_query(\'{"page": 0}\', \'{}\', \'request_logs\')',
+     '22023', 'page must be at least 1'),
+    ('record_query', 'an unknown sort', 'SELECT podrec.record_query(\'{"sort_by": "size"}\', \'{}\', \'request_logs\')',
+     '22023', 'invalid sort_by "size"'),
+    ('record_query', 'a start time that is not ISO 8601', 'SELECT podrec.record_query(\'{"start_time": "yesterday"}\', \'{}\', \'request_logs\')',
+     '22007', 'start_time is not an ISO 8601 timestamp: "yesterday"'),
+    ('record_query', 'an unknown query parameter', 'SELECT podrec.record_query(\'{"limit": 5}\', \'{}\', \'request_logs\')',
+     '22023', 'unknown query parameter "limit"'),
+    ('record_query', 'a filter on an unknown field', 'SELECT podrec.record_query(\'{}\', \'{"filters": {"colour": {"operator": "", "value": "red"}}}\', \'request_logs\')',
+     '22023', 'unknown field "colour" in filter'),
+    ('record_query', 'an unknown filter operator', 'SELECT podrec.record_query(\'{}\', \'{"filters": {"cost": {"operator": "between", "value": [1, 2]}}}\', \'request_logs\')',
+     '22023', 'invalid operator "between" for key "cost"'),
+    ('record_query', 'a value of the wrong type', 'SELECT podrec.record_query(\'{}\', \'{"filters": {"cost": {"operator": "gt", "value": ["cheap"]}}}\', \'request_logs\')',
+     '22023', 'invalid value "cheap" for number field "cost"'),
+    ('record_fetch', 'an unknown unique_id', "SELECT podrec.record_fetch('nope', 'request_logs')",
+     'P0002', 'record "nope" does not exist'),
 ]
 
 
@@ -170,11 +289,15 @@ def run_cases():
     for fn, what, sql, state, message in CASES:
         if not installed(cur, fn):
             continue
+        if fn in TENANT:
+            cur.execute("SET ROLE podrec_catalogue_tenant")
         try:
             cur.execute(sql)
             got = ("00000", "(no error)")
         except psycopg2.Error as e:
             got = (e.pgcode or "", (e.diag.message_primary or "").strip())
+        if fn in TENANT:
+            cur.execute("RESET ROLE")
         results.append(((fn, what, sql, state, message), got))
     statuses = {}
     for (_fn, _what, _sql, state, _message), _got in results:
@@ -183,7 +306,6 @@ def run_cases():
             statuses[state] = cur.fetchone()[0]
     conn.close()
     return [(case, got, statuses.get(case[3])) for case, got in results]
-    return results
 
 
 def markdown(results):

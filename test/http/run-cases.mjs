@@ -31,6 +31,10 @@
 //     jsonSubset   the parsed body must contain this: objects may have more keys,
 //                  arrays must have the same length with every element matching,
 //                  scalars must be equal (a RegExp, in JS modules, matches a string)
+//     check        (JS modules) a function of the answer, {status, headers, text}, that
+//                  returns the list of what is wrong with it (empty or nothing: right);
+//                  for answers a case cannot know in advance, such as those of mutated
+//                  requests
 import { createHmac } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
@@ -38,7 +42,7 @@ import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 
 const CASE_KEYS = new Set(["name", "method", "path", "headers", "body", "jwt", "expect"]);
-const EXPECT_KEYS = new Set(["status", "headers", "body", "rawBody", "bodyContains", "jsonSubset"]);
+const EXPECT_KEYS = new Set(["status", "headers", "body", "rawBody", "bodyContains", "jsonSubset", "check"]);
 const JWT_KEYS = new Set(["claims", "secret", "expiresIn", "token"]);
 const CASE_EXTENSIONS = new Set([".json", ".js", ".cjs", ".mjs"]);
 const REQUEST_TIMEOUT_MS = 30000;
@@ -203,6 +207,10 @@ function compare(expect, res) {
 		const m = headerMatcher(want);
 		const got = res.headers.get(name);
 		if (!m.test(got)) problems.push(`header ${name}: expected ${m.text}, got ${got === null ? "nothing" : JSON.stringify(got)}`);
+	}
+	if (expect.check !== undefined) {
+		if (typeof expect.check !== "function") throw new Error("check must be a function (in a JS module)");
+		problems.push(...(expect.check(res) ?? []));
 	}
 	if (expect.rawBody !== undefined && res.text !== expect.rawBody) problems.push("body text differs from rawBody");
 	for (const s of [expect.bodyContains ?? []].flat()) {

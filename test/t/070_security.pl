@@ -12,6 +12,8 @@
 #    views or install script; the trap is shown to work on unqualified SQL;
 #  - malicious filters and field names read nothing outside the account and
 #    change nothing;
+#  - a tenant's record types may have indexed fields (their indexes wait for
+#    an administrator), and tenants cannot index podrec.items themselves;
 #  - the install: roles created once, never LOGIN, refused when unsafe, kept
 #    by DROP EXTENSION; NOTIFY pgrst; no SECURITY DEFINER function; the audit.
 use strict;
@@ -510,6 +512,39 @@ is($node->safe_psql('sec', q{
 	FROM (SELECT '[{"field_id": "secret\") || exists($.secret", "operator": "EQUAL", "value": "x"}]'::jsonb AS f) AS s}),
 	'($."secret\") || exists($"."secret" == "x")|t|f|f', 'a field name with quotes and jsonpath in it is quoted key segments');
 is($node->safe_psql('sec', $fingerprint), $before_filters, 'the filters changed nothing');
+
+# ---------------------------------------------------------------------
+# A tenant's record types may have indexed fields: the record type is made and
+# works at once; the index, which only the owner of podrec.items can build,
+# waits for an administrator, and a notice says so.
+# ---------------------------------------------------------------------
+my $index_of = q{SELECT coalesce(string_agg(f.name || '=' || (to_regclass('podrec.' || podrec.record_field_index_name(f.id)) IS NOT NULL), ',' ORDER BY f.id), '')
+	FROM podrec.record_fields AS f WHERE f.record_type_id = %s AND f.indexed};
+foreach my $caller ('tenant_a', 'token_a')
+{
+	my ($ret, $out, $err) = run($caller, qq{SELECT podrec.record_type_create('Indexed by $caller', '[{"name": "N", "result_type": "NUMBER", "indexed": true}, {"name": "T", "result_type": "TEXT", "indexed": true}]') ->> 'id'});
+	is($ret, 0, "$caller: record_type_create with indexed fields succeeds") or diag($err);
+	like($err, qr/NOTICE:  the indexes of fields \d+ \(N\), \d+ \(T\) of record type $out wait for an administrator/,
+		"$caller: a notice says that the indexes wait for an administrator");
+	is($node->safe_psql('sec', sprintf($index_of, $out)), 'N=false,T=false', "$caller: no index was built");
+	is(as($caller, qq{SELECT count(*) FROM podrec.records_create($out, '[{"N": 2, "T": "b"}, {"N": 1, "T": "a"}]')}), '2',
+		"$caller: records of the type are created");
+	my $field = $node->safe_psql('sec', "SELECT id FROM podrec.record_fields WHERE record_type_id = $out AND name = 'N'");
+	is(as($caller, qq{SELECT string_agg(r ->> 'id', ',') FROM jsonb_array_elements(podrec.records_list('{"record_type_id": $out, "order_field_id": $field, "order_direction": "ASC"}') -> 'record_results') AS r}),
+		$node->safe_psql('sec', "SELECT string_agg(id::text, ',' ORDER BY (doc ->> 'N')::int) FROM podrec.items WHERE record_type_id = $out"),
+		"$caller: and listed in the order of the indexed field, without its index");
+	like(as('tenant_b', qq{SELECT podrec.records_list('{"record_type_id": $out}')}), qr/^ERROR: record type $out does not exist/,
+		"$caller: the other account does not see the type");
+	my ($ret2, $out2, $err2) = run($caller, qq{SELECT podrec.record_type_alter($out, '{"alter_fields": [{"field": "T", "indexed": false}]}') ->> 'id'});
+	is($ret2, 0, "$caller: record_type_alter of indexed fields succeeds") or diag($err2);
+	is(as($caller, q{SELECT podrec.record_type_install('request_logs', 'Logs ' || pg_backend_pid()) IS NOT NULL}), 't',
+		"$caller: record_type_install of a template with indexed fields succeeds");
+	$node->safe_psql('sec', "SELECT podrec.record_indexes_sync($out)");
+	is($node->safe_psql('sec', sprintf($index_of, $out)), 'N=true', "$caller: an administrator's record_indexes_sync builds the index that waits");
+}
+# A role without the owner's privileges cannot create the indexes some other way.
+like(as('tenant_a', q{CREATE INDEX sec_idx ON podrec.items (id)}), qr/^ERROR: must be owner of table items/,
+	'a tenant cannot create an index on podrec.items itself');
 
 # ---------------------------------------------------------------------
 # The install: roles, notification, SECURITY DEFINER, the audit.

@@ -61,6 +61,10 @@ SELECT podrec.record_type_create('Alerts', '[
 	{"name": "Twice", "result_type": "NUMBER", "computed": "$.Count * 2"},
 	{"name": "File", "result_type": "ARTIFACT"}]', 'acct_a');
 SELECT count(*) FROM podrec.records_create(1, '[{"Alert": "High", "Count": 3, "Title": "t", "Data": {"a": 1}, "List": [1, 2], "File": "abc"}, {"Alert": "Low"}]', 'fa');
+-- The typed record type gets an id no generator of ids makes, so that mutated
+-- calls of record_type_alter, record_type_api_set... do not take its API away.
+SELECT pg_catalog.setval('podrec.record_types_id_seq', 1000);
+SELECT podrec.record_type_install('request_logs', account_id => 'acct_a') IS NOT NULL;
 CREATE ROLE mut_a LOGIN IN ROLE podrec_app;
 INSERT INTO podrec.account_roles (role_name, account_id) VALUES ('mut_a', 'acct_a');
 -- One call, its outcome: ok, or the SQLSTATE and message of its error.
@@ -88,6 +92,13 @@ my $field_def = $node->safe_psql('mut', q{SELECT podrec.record_type_json(1) -> '
 my $rid = $node->safe_psql('mut', q{SELECT min(id) FROM podrec.items WHERE record_type_id = 1});
 my $item_id = $node->safe_psql('mut', q{SELECT min(id) FROM podrec.items});
 my $artifact_id = $node->safe_psql('mut', q{SELECT coalesce(min(id), 1) FROM podrec.artifacts});
+# A cursor of flow fa, an item row, a typed record (created by the tenant).
+my $cursor = $node->safe_psql('mut', q{SELECT podrec.cursor_of(i) FROM podrec.find('fa', '{"limit": 1}') AS i});
+my $cursor_asc = $node->safe_psql('mut', q{SELECT podrec.cursor_of(i, '{"order": "asc"}') FROM podrec.find('fa', '{"limit": 1, "order": "asc"}') AS i});
+my $item_row = $node->safe_psql('mut', q{SELECT i::text FROM podrec.items AS i WHERE flow_id = 'fa' ORDER BY id LIMIT 1});
+my $rl_type = $node->safe_psql('mut', q{SELECT id FROM podrec.record_types WHERE name = 'request_logs'});
+$node->safe_psql('mut', q{SELECT podrec.record_create('{"unique_id": "log_m0", "input": "[]", "model": "gpt-4o", "usage": {"prompt_tokens": 1, "completion_tokens": 2}, "latency": 1.5, "metadata": {"k": "v"}}', 'request_logs')},
+	extra_params => [ '-U', 'mut_a' ]);
 
 # ---------------------------------------------------------------------
 # Valid values, by kind.
@@ -168,10 +179,40 @@ my %base = (
 	bool => [ 'true', 'false' ],
 	regclass => [ 'podrec.items', 'public.mut_t', 'pg_catalog.pg_class', 'nope' ],
 	colname => [ 'account_id', 'id', 'nope' ],
+	# find, mget, records: parameters of a find, bodies of mget
+	find_params => [ '{"filter": "n == 1", "limit": 5}', '{"limit": "2", "skip": 1, "order": "ASC"}',
+		qq{{"limit": 1, "after": "$cursor"}}, qq{{"order": "asc", "after": "$cursor_asc", "filter": {"n": {"operator": "gte", "value": [1]}}}},
+		'{"start_date": "2025-01-01T00:00:00Z", "end_date": 1999999999999, "status": ["completed", "cancelled"]}',
+		'{"sort": "m.s.x.y", "order": "asc", "filter": [{"field_id": "n", "operator": "GREATER_THAN", "value": "0"}]}',
+		'{"sort": "updated_at", "start": 1}', '{}' ],
+	mget_body => [ '[{"flowId": "fa", "params": {"limit": 1}}, {"flowId": "fb"}]',
+		qq{[{"flowId": "fa", "params": {"filter": "n == 1", "after": "$cursor"}}]},
+		'[{"flowId": "fa", "params": {"sort": "n", "order": "asc", "limit": 2}}, {"flowId": "nope"}]', '[]' ],
+	flatten => [ 'flat', 'flat', 'nested', '' ],
+	records_params => [ '{"flow_id": "fa", "limit": 5}', '{"join_by": "n"}', '{"filter": "n == 1", "sort": "n", "order": "asc"}',
+		'{"start_date": "2025-01-01", "skip": 1}', '{}' ],
+	item_row => [ $item_row ],
+	# typed create and query (the request_logs template)
+	payload => [ '{"unique_id": "log_m1", "input": "[{\\"role\\": \\"user\\", \\"content\\": \\"Hi\\"}]", "output": "{\\"role\\": \\"assistant\\"}", "model": "gpt-4o", "usage": {"prompt_tokens": 150, "completion_tokens": 85}, "generation_time": 1.7, "metadata": {"k": "v"}, "timestamp": "2025-01-01T10:30:00Z"}',
+		'[{"input": "[]", "log_type": "embedding", "cost": 0.5}, {"input": {"a": 1}, "log_type": "custom", "status_code": 500, "tools": [{"type": "function", "function": {"name": "f"}}]}]',
+		'{"unique_id": "log_m2", "input": "[]", "keywordsai_api_controls": {"block": false}}', '{"unique_id": "log_m0", "input": "[]"}' ],
+	query_params => [ '{"start_time": "2025-01-01T00:00:00Z", "sort_by": "-cost", "page_size": 2}', '{"page": "2", "page_size": 1, "sort_by": "timestamp"}',
+		'{"start_time": "2000-01-01T00:00:00Z", "end_time": "2100-01-01T00:00:00Z"}', '{}' ],
+	query_body => [ '{"filters": {"cost": {"operator": "gt", "value": [0]}, "metadata__k": {"operator": "in", "value": ["v"]}}}',
+		'{"filters": {"model": {"operator": "icontains", "value": "GPT"}, "latency": {"operator": "isnull", "value": false}}}', '{}' ],
+	api_query => [ '{"start_time": "2000-01-01T00:00:00Z", "page_size": 2, "sort_by": "-latency", "filters": {"cost": {"operator": "gte", "value": [0]}}}', '{}' ],
+	record_type => [ 'request_logs', 'request_logs', $rl_type, 'Alerts', 'nope', '' ],
+	unique_id => [ 'log_m0', 'log_m0', 'log_m2', 'nope', '' ],
+	# the text parameters of GET /rpc/records
+	api_filter => [ 'n == 1', 'EXISTS m.s.x.y', 'n=gte.1', 'tags CONTAINS "a"' ],
+	api_time => [ '2025-01-01T00:00:00Z', '1420740176213', '2030-01-01', '2024-12-31T23:59:59.5' ],
+	join_key => [ 'n', 'm.s.x.y', 'tags.1', 'created_at' ],
 );
 my %typed_kind = map { $_ => 1 } qw(int bigint type_id record_id artifact_id bigints bool timestamp jsonpath regclass);
 my %json_kind = map { $_ => 1 } qw(item batch flat filter_json fields list_body create_body update_body records
-	field_values field_defs changes def field value params headers req_headers claims);
+	field_values field_defs changes def field value params headers req_headers claims
+	find_params mget_body records_params payload query_params query_body api_query);
+$typed_kind{$_} = 1 foreach qw(item_row api_filter api_time join_key);
 
 # ---------------------------------------------------------------------
 # The functions: their argument generators.  A new function is one line.
@@ -229,11 +270,28 @@ my %ARGS = (
 	'podrec.tenancy_apply(regclass,name,boolean)' => { args => [ qw(regclass colname bool) ], last => 1 },
 	'podrec.record_type_drop(bigint,boolean)' => { args => [ qw(type_id bool) ], last => 1 },
 	'podrec.record_delete(bigint)' => { args => [ qw(record_id) ], last => 1 },
-	# Functions being written elsewhere: one line each when they land.
-	'podrec.find(jsonb)' => [ qw(list_body) ],
-	'podrec.mget(jsonb)' => [ qw(list_body) ],
-	'podrec.record_create(jsonb)' => [ qw(create_body) ],
-	'podrec.record_query(jsonb)' => [ qw(list_body) ],
+	# Finding items.
+	'podrec.find(text,jsonb)' => [ qw(flow find_params) ],
+	'podrec.find_explain(text,jsonb)' => [ qw(flow find_params) ],
+	'podrec.cursor_of(podrec.items,jsonb)' => [ qw(item_row find_params) ],
+	'podrec.as_drop(podrec.items)' => [ qw(item_row) ],
+	'podrec.mget(jsonb)' => [ qw(mget_body) ],
+	'podrec.mget_response(jsonb,text)' => [ qw(mget_body flatten) ],
+	'podrec.records(jsonb)' => [ qw(records_params) ],
+	'podrec.records_items(jsonb)' => [ qw(records_params) ],
+	'podrec_api.mget(jsonb)' => [ qw(mget_body) ],
+	# Called with named arguments, as PostgREST calls them (four positional
+	# texts would match both).
+	'podrec_api.records(text,text,text,text)' => { args => [ qw(flow api_filter api_time api_time) ], names => [ qw(flow_id filter start_date end_date) ] },
+	'podrec_api.records(text,text,text,text,text)' => { args => [ qw(join_key flow api_filter api_time api_time) ], names => [ qw(join_by flow_id filter start_date end_date) ] },
+	# Typed create and query: the records belong to the caller's account, so
+	# the tenant makes as many calls as the superuser.
+	'podrec.record_create(jsonb,text)' => { args => [ qw(payload record_type) ], tenant => 1 },
+	'podrec.record_query(jsonb,jsonb,text)' => { args => [ qw(query_params query_body record_type) ], tenant => 1 },
+	'podrec.record_fetch(text,text)' => { args => [ qw(unique_id record_type) ], tenant => 1 },
+	'podrec_api.record_create(jsonb)' => { args => [ qw(payload) ], tenant => 1 },
+	'podrec_api.record_query(jsonb)' => { args => [ qw(api_query) ], tenant => 1 },
+	'podrec_api.record_fetch(text)' => { args => [ qw(unique_id) ], tenant => 1 },
 );
 # The settings PostgREST gives a request, mutated: (setting, generator, call,
 # role the call runs as).  request.headers feeds the rate limits of
@@ -427,10 +485,10 @@ foreach my $phase (0, 1)
 			my @gens = $opt{args} ? @{ $opt{args} } : map { $by_type{$_} // 'text' } @types;
 			die "$sig: " . scalar(@gens) . ' generators for ' . scalar(@types) . ' arguments' if @gens != @types;
 			my ($schema) = split /\./, $sig;
-			my $n = @types ? ($caller eq 'postgres' ? $N : int($N / 3)) : 1;
+			my $n = !@types ? 1 : ($caller eq 'postgres') == !$opt{tenant} ? $N : int($N / 3);
 			for (1 .. $n)
 			{
-				my @args = map { literal(generate($gens[$_])) . '::' . $types[$_] } 0 .. $#types;
+				my @args = map { ($opt{names} ? "$opt{names}[$_] => " : '') . literal(generate($gens[$_])) . '::' . $types[$_] } 0 .. $#types;
 				push @calls, { sig => $sig, caller => $caller, raises => $opt{raises},
 					sql => "SELECT $schema.$name(" . join(', ', @args) . ')' };
 			}
@@ -548,6 +606,16 @@ note("inputs tried: $tried calls of $fns functions (seed $SEED, $N per function)
 diag("mutation: $tried inputs through $fns functions, $accepted accepted, $refused refused cleanly, "
 	. scalar(@failures) . ' failures');
 ok($fns >= 60, "$fns functions and settings called");
+# The functions of finding items and of typed records must get past their
+# checks to the work: each accepts some of its inputs.
+foreach my $sig ('podrec.find(text,jsonb)', 'podrec.mget(jsonb)', 'podrec.mget_response(jsonb,text)', 'podrec.records(jsonb)',
+	'podrec.record_create(jsonb,text)', 'podrec.record_query(jsonb,jsonb,text)', 'podrec.record_fetch(text,text)',
+	'podrec_api.mget(jsonb)',
+	'podrec_api.records(text,text,text,text)', 'podrec_api.records(text,text,text,text,text)',
+	'podrec_api.record_create(jsonb)', 'podrec_api.record_query(jsonb)', 'podrec_api.record_fetch(text)')
+{
+	ok(($accepted_by{$sig} // 0) > 0, "$sig: " . ($accepted_by{$sig} // 0) . ' of ' . ($per_fn{$sig} // 0) . ' inputs accepted');
+}
 is(scalar(@failures), 0, 'every refusal is a clean error, never XX000, never a lost backend, never a timeout')
   or diag(join("\n", @failures[ 0 .. ($#failures < 20 ? $#failures : 19) ]));
 is(scalar(@signals), 0, 'no backend terminated by a signal') or diag(join("\n", @signals));
