@@ -49,6 +49,9 @@
 #include "catalog/pg_type.h"
 #include "common/base64.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -977,6 +980,47 @@ find_run(const FindRequest *req, FindEmit emit, void *arg)
 		find_check_flow(req);
 }
 
+/*
+ * Run a checked request with a page limit (under SPI) into a receiver:
+ * the executor hands each row's slot to dest, with no SPI_tuptable copy
+ * in between.  Returns the number of rows; a find of one flow that returns
+ * nothing checks that the flow exists.
+ */
+static uint64
+find_run_dest(const FindRequest *req, DestReceiver *dest)
+{
+	SPIPlanPtr	plan = find_plan(req);
+	Datum		values[FIND_NARGS];
+	char		nulls[FIND_NARGS];
+	Oid			types[FIND_NARGS];
+	ParamListInfo params = makeParamList(FIND_NARGS);
+	SPIExecuteOptions options;
+	int			rc;
+
+	Assert(req->limit >= 0);
+	find_arg_types(req, types);
+	find_arg_values(req, values, nulls);
+	for (int i = 0; i < FIND_NARGS; i++)
+	{
+		params->params[i].value = values[i];
+		params->params[i].isnull = (nulls[i] == 'n');
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = types[i];
+	}
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = dest;
+	rc = SPI_execute_plan_extended(plan, &options);
+	/* a receiver other than SPI's: SPI_OK_SELECT, or SPI_OK_UTILITY before 15 */
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		elog(ERROR, "SPI_execute_plan_extended failed for a find: %s", SPI_result_code_string(rc));
+	pfree(params);
+	if (SPI_processed == 0 && req->flow_id != NULL)
+		find_check_flow(req);
+	return SPI_processed;
+}
+
 /* ---------------------------------------------------------------------
  * podrec.find and podrec.records_items: SETOF podrec.items
  * ---------------------------------------------------------------------
@@ -1103,43 +1147,87 @@ podrec_find_explain(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-/* Where mget rows go. */
-typedef struct MgetSink
+/*
+ * Where mget rows go: a receiver the executor of each flow's find hands
+ * its rows to.  Each row goes straight from the scan's slot into the
+ * tuplestore as (flow_id, ord, item): the item is the scan's heap tuple
+ * copied once as a composite datum (external values flattened into it),
+ * and the row of three columns is formed once by the tuplestore.  There is
+ * no SPI_tuptable in between, which would copy every row once more.
+ */
+typedef struct MgetReceiver
 {
+	DestReceiver pub;			/* must be first */
 	ReturnSetInfo *rsinfo;
 	TupleDesc	itemdesc;		/* the row type of podrec.items */
 	MemoryContext rowcxt;		/* reset after every row */
 	Datum		flow_id;
-} MgetSink;
+	int			ord;			/* rank of the last row within its flow */
+} MgetReceiver;
+
+static void
+mget_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	((MgetReceiver *) self)->ord = 0;
+}
 
 /*
- * Put one (flow_id, ord, item) row into the tuplestore.  The item is the
- * query's row copied as a composite datum when the layouts agree (no
- * dropped columns), else formed anew.
+ * Put one (flow_id, ord, item) row into the tuplestore.  When the query's
+ * row has the layout of podrec.items (no dropped columns), the scan's
+ * tuple is taken as it is (no copy for a buffer slot) and copied once as
+ * the item; else the item is formed from the slot's values.
  */
-static void
-emit_mget_row(void *arg, HeapTuple row, TupleDesc desc, int ord)
+static bool
+mget_receive(TupleTableSlot *slot, DestReceiver *self)
 {
-	MgetSink   *sink = (MgetSink *) arg;
-	MemoryContext oldcxt = MemoryContextSwitchTo(sink->rowcxt);
+	MgetReceiver *r = (MgetReceiver *) self;
+	MemoryContext oldcxt = MemoryContextSwitchTo(r->rowcxt);
+	TupleDesc	desc = slot->tts_tupleDescriptor;
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 
-	values[0] = sink->flow_id;
-	values[1] = Int32GetDatum(ord);
-	if (desc->natts == sink->itemdesc->natts)
-		values[2] = heap_copy_tuple_as_datum(row, sink->itemdesc);
+	CHECK_FOR_INTERRUPTS();
+	values[0] = r->flow_id;
+	values[1] = Int32GetDatum(++r->ord);
+	if (desc->natts == r->itemdesc->natts)
+	{
+		HeapTuple	tuple = ExecFetchSlotHeapTuple(slot, false, NULL);
+
+		values[2] = heap_copy_tuple_as_datum(tuple, r->itemdesc);
+	}
 	else
 	{
-		Datum	   *v = palloc(sizeof(Datum) * sink->itemdesc->natts);
-		bool	   *n = palloc(sizeof(bool) * sink->itemdesc->natts);
+		Datum	   *v = palloc(sizeof(Datum) * r->itemdesc->natts);
+		bool	   *n = palloc(sizeof(bool) * r->itemdesc->natts);
+		int			j = 0;
 
-		row_as_item(row, desc, sink->itemdesc, v, n);
-		values[2] = heap_copy_tuple_as_datum(heap_form_tuple(sink->itemdesc, v, n), sink->itemdesc);
+		/* the query returns the columns that are not dropped, in order */
+		slot_getallattrs(slot);
+		for (int i = 0; i < r->itemdesc->natts; i++)
+		{
+			bool		dropped = TupleDescAttr(r->itemdesc, i)->attisdropped || j >= desc->natts;
+
+			v[i] = dropped ? (Datum) 0 : slot->tts_values[j];
+			n[i] = dropped ? true : slot->tts_isnull[j];
+			if (!dropped)
+				j++;
+		}
+		values[2] = heap_copy_tuple_as_datum(heap_form_tuple(r->itemdesc, v, n), r->itemdesc);
 	}
-	tuplestore_putvalues(sink->rsinfo->setResult, sink->rsinfo->setDesc, values, nulls);
+	tuplestore_putvalues(r->rsinfo->setResult, r->rsinfo->setDesc, values, nulls);
 	MemoryContextSwitchTo(oldcxt);
-	MemoryContextReset(sink->rowcxt);
+	MemoryContextReset(r->rowcxt);
+	return true;
+}
+
+static void
+mget_shutdown(DestReceiver *self)
+{
+}
+
+static void
+mget_destroy(DestReceiver *self)
+{
 }
 
 /* A member of a request object, or NULL. */
@@ -1223,9 +1311,13 @@ mget_parse_request(JsonbValue *elem, int pos, FindRequest *req)
  * tuplestore before the first is returned, so a bad request returns
  * nothing and the error names it.  A body is at most
  * MGET_MAX_REQUESTS finds of at most FIND_MAX_LIMIT items, so the store is
- * bounded (and spills to disk past work_mem); value-per-call would have to
- * keep a portal open across calls for no gain.  Rows are formed in a
- * per-row context reset after each one.
+ * bounded (and spills to disk past work_mem).  Value-per-call would keep
+ * each flow's portal open across calls, paying a portal, a snapshot push
+ * and a function call per row, and could not take back rows already
+ * returned when a later flow fails.  The executor of each flow's cached
+ * plan writes its rows straight into the tuplestore through a receiver
+ * (MgetReceiver): one copy of each item, formed in a per-row context reset
+ * after each row.
  *
  * Duplicate flowIds are refused: the nested response has one entry per
  * flowId, so a second request for a flow could only overwrite or merge
@@ -1237,7 +1329,7 @@ podrec_mget(PG_FUNCTION_ARGS)
 	Jsonb	   *body;
 	int			n;
 	FindRequest *reqs;
-	MgetSink	sink;
+	MgetReceiver recv;
 	JsonbIterator *it;
 	JsonbValue	elem;
 	JsonbIteratorToken tok;
@@ -1286,9 +1378,15 @@ podrec_mget(PG_FUNCTION_ARGS)
 	}
 
 	InitMaterializedSRF(fcinfo, 0);
-	sink.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	sink.itemdesc = lookup_rowtype_tupdesc(TupleDescAttr(sink.rsinfo->setDesc, 2)->atttypid, -1);
-	sink.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "podrec mget row",
+	memset(&recv, 0, sizeof(recv));
+	recv.pub.receiveSlot = mget_receive;
+	recv.pub.rStartup = mget_startup;
+	recv.pub.rShutdown = mget_shutdown;
+	recv.pub.rDestroy = mget_destroy;
+	recv.pub.mydest = DestTuplestore;
+	recv.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	recv.itemdesc = lookup_rowtype_tupdesc(TupleDescAttr(recv.rsinfo->setDesc, 2)->atttypid, -1);
+	recv.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "podrec mget row",
 										ALLOCSET_DEFAULT_SIZES);
 	SPI_connect();
 
@@ -1296,12 +1394,12 @@ podrec_mget(PG_FUNCTION_ARGS)
 	for (int i = 0; i < n; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		sink.flow_id = PointerGetDatum(reqs[i].flow_id);
-		find_run(&reqs[i], emit_mget_row, &sink);
+		recv.flow_id = PointerGetDatum(reqs[i].flow_id);
+		(void) find_run_dest(&reqs[i], (DestReceiver *) &recv);
 	}
 	SPI_finish();
-	ReleaseTupleDesc(sink.itemdesc);
-	MemoryContextDelete(sink.rowcxt);
+	ReleaseTupleDesc(recv.itemdesc);
+	MemoryContextDelete(recv.rowcxt);
 	return (Datum) 0;
 }
 
