@@ -131,6 +131,37 @@ SELECT regexp_replace(podrec.find_explain('find-big', jsonb_build_object('after'
 SELECT (SELECT array_agg(uid) FROM podrec.find('find-big', jsonb_build_object('after', podrec.cursor_of(i), 'limit', 3)))
 	= (SELECT array_agg(uid) FROM podrec.find('find-big', '{"skip": 5001, "limit": 3}')) AS same_page
 FROM podrec.find('find-big', '{"skip": 5000, "limit": 1}') AS i;
+-- A skip in creation order locates the first item of its page by the
+-- index alone (an index-only scan), then reads the page from there: the
+-- same items as the reference query, with other statuses, ascending, a
+-- time range, a cursor, a filter, and past the end.
+SELECT podrec.find_explain('find-big', '{"skip": 5000}');
+UPDATE podrec.items SET status = 'cancelled' WHERE flow_id = 'find-big' AND id % 7 = 0;
+VACUUM ANALYZE podrec.items;
+SELECT p.params,
+	(SELECT array_agg(f.uid) FROM podrec.find('find-big', p.params::jsonb) AS f) IS NOT DISTINCT FROM
+	(SELECT array_agg(r.uid) FROM (SELECT i.uid FROM podrec.items AS i
+		WHERE i.flow_id = 'find-big' AND i.status = ANY (p.statuses)
+			AND (NOT p.ranged OR (i.created_at >= '2025-01-03Z' AND i.created_at < '2025-01-04Z'))
+		ORDER BY (CASE WHEN p.is_asc THEN i.created_at END), (CASE WHEN p.is_asc THEN i.id END),
+			i.created_at DESC, i.id DESC
+		OFFSET p.skip LIMIT p.lim) AS r) AS same
+FROM (VALUES
+	('{"skip": 100, "limit": 7}', '{completed}'::text[], 100, 7, false, false),
+	('{"skip": 100, "limit": 7, "order": "asc"}', '{completed}', 100, 7, true, false),
+	('{"skip": 3, "limit": 5, "status": ["completed", "cancelled"]}', '{completed,cancelled}', 3, 5, false, false),
+	('{"skip": 8560, "limit": 20}', '{completed}', 8560, 20, false, false),
+	('{"skip": 9990, "limit": 20}', '{completed}', 9990, 20, false, false),
+	('{"skip": 500, "limit": 4, "start_date": "2025-01-03", "end_date": "2025-01-04"}', '{completed}', 500, 4, false, true)
+) AS p (params, statuses, skip, lim, is_asc, ranged);
+SELECT (SELECT array_agg(f.uid) FROM podrec.find('find-big', jsonb_build_object('after', podrec.cursor_of(i), 'skip', 10, 'limit', 3)) AS f)
+	= (SELECT array_agg(f.uid) FROM podrec.find('find-big', '{"skip": 111, "limit": 3}') AS f) AS skip_after_cursor
+FROM podrec.find('find-big', '{"skip": 100, "limit": 1}') AS i;
+SELECT (SELECT array_agg(f.uid) FROM podrec.find('find-big', '{"skip": 7, "limit": 3, "filter": "kind == \"common\""}') AS f)
+	= (SELECT array_agg(f.uid) FROM podrec.find('find-big', '{"limit": 10, "filter": "kind == \"common\""}') WITH ORDINALITY AS f
+		WHERE f.ordinality > 7) AS skip_filter;
+UPDATE podrec.items SET status = 'completed' WHERE flow_id = 'find-big' AND status = 'cancelled';
+VACUUM ANALYZE podrec.items;
 
 -- ---------------------------------------------------------------------
 -- Tenancy: a tenant finds in its own flows; another account's flow does not exist

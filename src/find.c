@@ -97,8 +97,11 @@ typedef struct FindPlan
 	SPIPlanPtr	plan;
 } FindPlan;
 
-/* At most 2 (flow) x 2 (filter) x 2 (range) x 5 (sort) x 2 (order) x 2 (after) shapes. */
-#define FIND_MAX_PLANS 160
+/*
+ * At most 2 (flow) x 2 (filter) x 2 (range) x 5 (sort) x 2 (order) x 2
+ * (after) shapes, and the skips in creation order (2 x 2 x 2 x 2 x 2).
+ */
+#define FIND_MAX_PLANS 192
 static FindPlan find_plans[FIND_MAX_PLANS];
 static int	find_nplans = 0;
 static SPIPlanPtr flow_plan = NULL;
@@ -734,30 +737,68 @@ find_has_range(const FindRequest *req)
 	return req->start != DT_NOBEGIN || req->end != DT_NOEND;
 }
 
+/*
+ * Does a request skip by locating the start of its page first?  A skip
+ * in creation order: the (created_at, id) of the first item of the page
+ * is read from the btree alone (an index-only scan: the index includes
+ * status and account_id, which the conditions and row-level security
+ * test), then the page is read from there like a page after a cursor.
+ * Passing over the skipped items still costs one index entry each, but
+ * no heap tuple is read or formed for them.
+ */
+static bool
+find_skip_by_key(const FindRequest *req)
+{
+	return req->skip > 0 && req->sort == FIND_SORT_CREATED;
+}
+
+/* The conditions of a request's shape on the items of alias a. */
+static void
+find_conditions(StringInfo q, const FindRequest *req, const char *a)
+{
+	const char *cmp = req->desc ? "OPERATOR(pg_catalog.<)" : "OPERATOR(pg_catalog.>)";
+
+	if (req->flow_id != NULL)
+		appendStringInfo(q, "%s.flow_id OPERATOR(pg_catalog.=) $1 AND ", a);
+	appendStringInfo(q, "%s.status OPERATOR(pg_catalog.=) ANY ($2)", a);
+	if (find_has_range(req))
+		appendStringInfo(q,
+						 " AND %s.created_at OPERATOR(pg_catalog.>=) $3"
+						 " AND %s.created_at OPERATOR(pg_catalog.<) $4", a, a);
+	if (req->filter != NULL)
+		appendStringInfo(q, " AND podrec.matches(%s.doc, $5)", a);
+	if (req->has_after && req->sort == FIND_SORT_CREATED)
+		appendStringInfo(q, " AND ROW(%s.created_at, %s.id) %s ROW($7, $8)", a, a, cmp);
+	else if (req->has_after)
+	{
+		/* only the query itself (alias i) continues a cursor of another sort */
+		Assert(strcmp(a, "i") == 0);
+		appendStringInfo(q, " AND ROW(%s, i.created_at, i.id) %s ROW($6, $7, $8)",
+						 sort_expr(req->sort), cmp);
+	}
+}
+
 /* The text of the query of a request's shape. */
 static char *
 find_query_text(const FindRequest *req)
 {
 	StringInfoData q;
 	const char *dir = req->desc ? "DESC" : "ASC";
-	const char *cmp = req->desc ? "OPERATOR(pg_catalog.<)" : "OPERATOR(pg_catalog.>)";
 
 	initStringInfo(&q);
 	appendStringInfoString(&q, "SELECT i.* FROM podrec.items AS i WHERE ");
-	if (req->flow_id != NULL)
-		appendStringInfoString(&q, "i.flow_id OPERATOR(pg_catalog.=) $1 AND ");
-	appendStringInfoString(&q, "i.status OPERATOR(pg_catalog.=) ANY ($2)");
-	if (find_has_range(req))
-		appendStringInfoString(&q,
-							   " AND i.created_at OPERATOR(pg_catalog.>=) $3"
-							   " AND i.created_at OPERATOR(pg_catalog.<) $4");
-	if (req->filter != NULL)
-		appendStringInfoString(&q, " AND podrec.matches(i.doc, $5)");
-	if (req->has_after && req->sort == FIND_SORT_CREATED)
-		appendStringInfo(&q, " AND ROW(i.created_at, i.id) %s ROW($7, $8)", cmp);
-	else if (req->has_after)
-		appendStringInfo(&q, " AND ROW(%s, i.created_at, i.id) %s ROW($6, $7, $8)",
-						 sort_expr(req->sort), cmp);
+	find_conditions(&q, req, "i");
+	if (find_skip_by_key(req))
+	{
+		/* from the first item of the page on: the skipped ones by the index alone */
+		appendStringInfo(&q, " AND ROW(i.created_at, i.id) %s (SELECT k.created_at, k.id"
+						 " FROM podrec.items AS k WHERE ",
+						 req->desc ? "OPERATOR(pg_catalog.<=)" : "OPERATOR(pg_catalog.>=)");
+		find_conditions(&q, req, "k");
+		appendStringInfo(&q, " ORDER BY k.created_at %s, k.id %s LIMIT 1 OFFSET $10)", dir, dir);
+		appendStringInfo(&q, " ORDER BY i.created_at %s, i.id %s LIMIT $9", dir, dir);
+		return q.data;
+	}
 	appendStringInfoString(&q, " ORDER BY ");
 	if (req->sort != FIND_SORT_CREATED)
 		appendStringInfo(&q, "%s %s, ", sort_expr(req->sort), dir);
@@ -839,8 +880,9 @@ find_plan(const FindRequest *req)
 
 	bool		custom = req->filter != NULL || find_has_range(req);
 
-	snprintf(key, sizeof(key), "%d%d%d%d%d%d", req->flow_id != NULL, req->filter != NULL,
-			 find_has_range(req), (int) req->sort, req->desc, req->has_after);
+	snprintf(key, sizeof(key), "%d%d%d%d%d%d%d", req->flow_id != NULL, req->filter != NULL,
+			 find_has_range(req), (int) req->sort, req->desc, req->has_after,
+			 find_skip_by_key(req));
 	for (int i = 0; i < find_nplans; i++)
 		if (strcmp(find_plans[i].key, key) == 0)
 			return find_plans[i].plan;
