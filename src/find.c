@@ -46,6 +46,8 @@
 #include "find.h"
 
 #include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "common/base64.h"
 #include "executor/spi.h"
@@ -64,7 +66,10 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/rls.h"
+#include "utils/syscache.h"
 #include "utils/typcache.h"
+#include "utils/acl.h"
 
 PG_FUNCTION_INFO_V1(podrec_find);
 PG_FUNCTION_INFO_V1(podrec_find_explain);
@@ -78,8 +83,8 @@ extern Datum podrec_filter_compile_jsonb(PG_FUNCTION_ARGS);
 extern Datum podrec_flat_get(PG_FUNCTION_ARGS);
 extern Datum podrec_iso_timestamp(PG_FUNCTION_ARGS);
 
-/* Parameters of every find query, in order ($1 .. $11). */
-#define FIND_NARGS 11
+/* Parameters of every find query, in order ($1 .. $12). */
+#define FIND_NARGS 12
 
 /* Rows fetched from the query's portal at a time. */
 #define FIND_FETCH 1000
@@ -99,12 +104,14 @@ typedef struct FindPlan
 
 /*
  * At most 2 (flow) x 2 (filter) x 2 (range) x 5 (sort) x 2 (order) x 2
- * (after) shapes, and the skips in creation order (2 x 2 x 2 x 2 x 2).
+ * (after) shapes, and the skips in creation order (2 x 2 x 2 x 2 x 2),
+ * each run as the caller or as the owner for all accounts or for one.
  */
-#define FIND_MAX_PLANS 192
+#define FIND_MAX_PLANS (3 * 192)
 static FindPlan find_plans[FIND_MAX_PLANS];
 static int	find_nplans = 0;
 static SPIPlanPtr flow_plan = NULL;
+static SPIPlanPtr flow_plan_tenant = NULL;
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -761,6 +768,8 @@ find_conditions(StringInfo q, const FindRequest *req, const char *a)
 	if (req->flow_id != NULL)
 		appendStringInfo(q, "%s.flow_id OPERATOR(pg_catalog.=) $1 AND ", a);
 	appendStringInfo(q, "%s.status OPERATOR(pg_catalog.=) ANY ($2)", a);
+	if (req->as_owner && req->one_account)
+		appendStringInfo(q, " AND %s.account_id OPERATOR(pg_catalog.=) $12", a);
 	if (find_has_range(req))
 		appendStringInfo(q,
 						 " AND %s.created_at OPERATOR(pg_catalog.>=) $3"
@@ -821,6 +830,7 @@ find_arg_types(const FindRequest *req, Oid *types)
 	types[8] = INT8OID;
 	types[9] = INT8OID;
 	types[10] = TEXTOID;
+	types[11] = TEXTOID;
 }
 
 /* The parameter values of a request. */
@@ -868,6 +878,11 @@ find_arg_values(const FindRequest *req, Datum *values, char *nulls)
 		values[10] = PointerGetDatum(req->sort_key);
 		nulls[10] = ' ';
 	}
+	if (req->tenant != NULL)
+	{
+		values[11] = PointerGetDatum(req->tenant);
+		nulls[11] = ' ';
+	}
 }
 
 /* The kept plan of a request's shape, prepared on first use. */
@@ -880,9 +895,9 @@ find_plan(const FindRequest *req)
 
 	bool		custom = req->filter != NULL || find_has_range(req);
 
-	snprintf(key, sizeof(key), "%d%d%d%d%d%d%d", req->flow_id != NULL, req->filter != NULL,
+	snprintf(key, sizeof(key), "%d%d%d%d%d%d%d%d", req->flow_id != NULL, req->filter != NULL,
 			 find_has_range(req), (int) req->sort, req->desc, req->has_after,
-			 find_skip_by_key(req));
+			 find_skip_by_key(req), req->as_owner ? 1 + req->one_account : 0);
 	for (int i = 0; i < find_nplans; i++)
 		if (strcmp(find_plans[i].key, key) == 0)
 			return find_plans[i].plan;
@@ -906,20 +921,26 @@ find_plan(const FindRequest *req)
 static void
 find_check_flow(const FindRequest *req)
 {
-	Oid			type = TEXTOID;
-	Datum		value = PointerGetDatum(req->flow_id);
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {PointerGetDatum(req->flow_id), PointerGetDatum(req->tenant)};
+	char		nulls[2] = {' ', req->tenant != NULL ? ' ' : 'n'};
+	bool		tenant = req->as_owner && req->one_account;
+	SPIPlanPtr *kept = tenant ? &flow_plan_tenant : &flow_plan;
 	int			rc;
 
-	if (flow_plan == NULL)
+	if (*kept == NULL)
 	{
-		SPIPlanPtr	plan = SPI_prepare("SELECT FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1",
-									   1, &type);
+		SPIPlanPtr	plan = SPI_prepare(tenant
+									   ? "SELECT FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1"
+									   " AND f.account_id OPERATOR(pg_catalog.=) $2"
+									   : "SELECT FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1",
+									   tenant ? 2 : 1, types);
 
 		if (plan == NULL || SPI_keepplan(plan) != 0)
 			elog(ERROR, "SPI_prepare failed for the flow check");
-		flow_plan = plan;
+		*kept = plan;
 	}
-	rc = SPI_execute_plan(flow_plan, &value, NULL, true, 1);
+	rc = SPI_execute_plan(*kept, values, nulls, true, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_plan failed for the flow check: %s", SPI_result_code_string(rc));
 	if (SPI_processed == 0)
@@ -931,6 +952,114 @@ find_check_flow(const FindRequest *req)
 				 errmsg("%sflow \"%s\" does not exist", req->prefix, clip(id, strlen(id)))));
 	}
 	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * Row-level security and the planner.  The policies of podrec.items and
+ * podrec.flows (podrec_tenant: account_id = podrec.current_account();
+ * podrec_admin: every row, for podrec_admin) become security quals of a
+ * tenant's query, and under security quals PostgreSQL estimates a
+ * condition whose operator is not leakproof without the column's
+ * statistics (statistic_proc_security_check).  doc @@ jsonpath, the
+ * condition matches() hands the GIN index, is then taken at its default
+ * selectivity whatever the filter, so a tenant's selective filter is
+ * planned with a bitmap of the whole flow's btree, or as a scan of it in
+ * order.
+ *
+ * So when the caller is under those two policies as podrec installs them
+ * and no other, podrec.items is a plain table, and its owner bypasses
+ * row-level security (the superuser who installed podrec), a find states
+ * what the policies say in its own query and runs it as the owner:
+ * account_id = the caller's account (none: no rows, as under the policy),
+ * or no condition for a caller who sees every account.  The planner then
+ * sees the filter's selectivity.  The caller must still hold SELECT on
+ * both tables.  Otherwise the find runs as the caller under the policies.
+ */
+static void
+find_access(FindRequest *req)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			nsp = get_namespace_oid("podrec", false);
+	Oid			items = get_relname_relid("items", nsp);
+	Oid			flows = get_relname_relid("flows", nsp);
+	Oid			owner = InvalidOid;
+	HeapTuple	tup;
+	bool		isnull;
+	Datum		d;
+	bool		known;
+	int			rc;
+
+	req->as_owner = false;
+	req->one_account = false;
+	req->tenant = NULL;
+	if (!OidIsValid(items) || !OidIsValid(flows) || get_rel_relkind(items) != RELKIND_RELATION)
+		return;
+	if (check_enable_rls(items, InvalidOid, true) != RLS_ENABLED &&
+		check_enable_rls(flows, InvalidOid, true) != RLS_ENABLED)
+		return;					/* no security quals: nothing to gain */
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(items));
+	if (HeapTupleIsValid(tup))
+	{
+		owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+		ReleaseSysCache(tup);
+	}
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(flows));
+	if (HeapTupleIsValid(tup))
+	{
+		if (((Form_pg_class) GETSTRUCT(tup))->relowner != owner)
+			owner = InvalidOid;
+		ReleaseSysCache(tup);
+	}
+	if (!OidIsValid(owner) || !(superuser_arg(owner) || has_bypassrls_privilege(owner)))
+		return;
+
+	/* what the query run as the caller would have checked first */
+	if (pg_class_aclcheck(items, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "items");
+	if (pg_class_aclcheck(flows, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "flows");
+
+	if (plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare("SELECT a.known_policies, a.all_accounts, a.account FROM podrec.find_access() AS a",
+									0, NULL);
+
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "SPI_prepare failed for the access of a find");
+		plan = p;
+	}
+	rc = SPI_execute_plan(plan, NULL, NULL, true, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "SPI_execute_plan failed for the access of a find: %s", SPI_result_code_string(rc));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	known = !isnull && DatumGetBool(d);
+	if (known)
+	{
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+		req->one_account = isnull || !DatumGetBool(d);
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+		if (req->one_account && !isnull)
+			req->tenant = DatumGetTextPCopy(d);
+		req->as_owner = true;
+		req->owner = owner;
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Become the owner for a find that runs as the owner; saves who to come back to. */
+static void
+find_enter(const FindRequest *req, Oid *uid, int *ctx)
+{
+	GetUserIdAndSecContext(uid, ctx);
+	if (req->as_owner)
+		SetUserIdAndSecContext(req->owner, *ctx | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+/* Back to the caller. */
+static void
+find_leave(Oid uid, int ctx)
+{
+	SetUserIdAndSecContext(uid, ctx);
 }
 
 /*
@@ -980,23 +1109,14 @@ row_as_item(HeapTuple row, TupleDesc desc, TupleDesc itemdesc, Datum *values, bo
 	}
 }
 
-/*
- * Run a checked request (under SPI) and hand every item to emit.  A page (at most
- * FIND_MAX_LIMIT items) is fetched at once; a find without a limit
- * (records with join_by) reads its portal in batches, so that it never
- * holds more than one.  A find of one flow that returns nothing checks that
- * the flow exists (a find that returns items needs no check).
- */
+/* find_run, as whoever the find runs as. */
 static void
-find_run(const FindRequest *req, FindEmit emit, void *arg)
+find_run_query(const FindRequest *req, SPIPlanPtr plan, Datum *values, char *nulls,
+			   FindEmit emit, void *arg)
 {
-	SPIPlanPtr	plan = find_plan(req);
-	Datum		values[FIND_NARGS];
-	char		nulls[FIND_NARGS];
 	int			ord = 0;
 	bool		any = false;
 
-	find_arg_values(req, values, nulls);
 	if (req->limit >= 0)
 	{
 		int			rc = SPI_execute_plan(plan, values, nulls, true, 0);
@@ -1023,6 +1143,35 @@ find_run(const FindRequest *req, FindEmit emit, void *arg)
 }
 
 /*
+ * Run a checked request (under SPI) and hand every item to emit.  A page (at most
+ * FIND_MAX_LIMIT items) is fetched at once; a find without a limit
+ * (records with join_by) reads its portal in batches, so that it never
+ * holds more than one.  A find of one flow that returns nothing checks that
+ * the flow exists (a find that returns items needs no check).
+ */
+static void
+find_run(const FindRequest *req, FindEmit emit, void *arg)
+{
+	SPIPlanPtr	plan = find_plan(req);
+	Datum		values[FIND_NARGS];
+	char		nulls[FIND_NARGS];
+	Oid			uid;
+	int			ctx;
+
+	find_arg_values(req, values, nulls);
+	find_enter(req, &uid, &ctx);
+	PG_TRY();
+	{
+		find_run_query(req, plan, values, nulls, emit, arg);
+	}
+	PG_FINALLY();
+	{
+		find_leave(uid, ctx);
+	}
+	PG_END_TRY();
+}
+
+/*
  * Run a checked request with a page limit (under SPI) into a receiver:
  * the executor hands each row's slot to dest, with no SPI_tuptable copy
  * in between.  Returns the number of rows; a find of one flow that returns
@@ -1037,7 +1186,9 @@ find_run_dest(const FindRequest *req, DestReceiver *dest)
 	Oid			types[FIND_NARGS];
 	ParamListInfo params = makeParamList(FIND_NARGS);
 	SPIExecuteOptions options;
-	int			rc;
+	uint64		processed = 0;
+	Oid			uid;
+	int			ctx;
 
 	Assert(req->limit >= 0);
 	find_arg_types(req, types);
@@ -1053,14 +1204,25 @@ find_run_dest(const FindRequest *req, DestReceiver *dest)
 	options.params = params;
 	options.read_only = true;
 	options.dest = dest;
-	rc = SPI_execute_plan_extended(plan, &options);
-	/* a receiver other than SPI's: SPI_OK_SELECT, or SPI_OK_UTILITY before 15 */
-	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
-		elog(ERROR, "SPI_execute_plan_extended failed for a find: %s", SPI_result_code_string(rc));
+	find_enter(req, &uid, &ctx);
+	PG_TRY();
+	{
+		int			rc = SPI_execute_plan_extended(plan, &options);
+
+		/* a receiver other than SPI's: SPI_OK_SELECT, or SPI_OK_UTILITY before 15 */
+		if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+			elog(ERROR, "SPI_execute_plan_extended failed for a find: %s", SPI_result_code_string(rc));
+		processed = SPI_processed;
+		if (processed == 0 && req->flow_id != NULL)
+			find_check_flow(req);
+	}
+	PG_FINALLY();
+	{
+		find_leave(uid, ctx);
+	}
+	PG_END_TRY();
 	pfree(params);
-	if (SPI_processed == 0 && req->flow_id != NULL)
-		find_check_flow(req);
-	return SPI_processed;
+	return processed;
 }
 
 /* ---------------------------------------------------------------------
@@ -1118,6 +1280,7 @@ podrec_find(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
+	find_access(&req);
 	find_run(&req, emit_row, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
@@ -1140,6 +1303,7 @@ podrec_records_items(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
+	find_access(&req);
 	find_run(&req, emit_row, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
@@ -1154,7 +1318,9 @@ podrec_find_explain(PG_FUNCTION_ARGS)
 	Oid			types[FIND_NARGS];
 	Datum		values[FIND_NARGS];
 	char		nulls[FIND_NARGS];
-	int			rc;
+	int			rc = 0;
+	Oid			uid;
+	int			ctx;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -1166,13 +1332,23 @@ podrec_find_explain(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	SPI_connect();
-	find_check_flow(&req);
+	find_access(&req);
 	find_arg_types(&req, types);
 	find_arg_values(&req, values, nulls);
-	rc = SPI_execute_with_args(psprintf("EXPLAIN (COSTS OFF) %s", find_query_text(&req)),
-							   FIND_NARGS, types, values, nulls, false, 0);
-	if (rc < 0)
-		elog(ERROR, "SPI_execute_with_args failed for EXPLAIN: %s", SPI_result_code_string(rc));
+	find_enter(&req, &uid, &ctx);
+	PG_TRY();
+	{
+		find_check_flow(&req);
+		rc = SPI_execute_with_args(psprintf("EXPLAIN (COSTS OFF) %s", find_query_text(&req)),
+								   FIND_NARGS, types, values, nulls, false, 0);
+		if (rc < 0)
+			elog(ERROR, "SPI_execute_with_args failed for EXPLAIN: %s", SPI_result_code_string(rc));
+	}
+	PG_FINALLY();
+	{
+		find_leave(uid, ctx);
+	}
+	PG_END_TRY();
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		bool		isnull;
@@ -1431,6 +1607,15 @@ podrec_mget(PG_FUNCTION_ARGS)
 	recv.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "podrec mget row",
 										ALLOCSET_DEFAULT_SIZES);
 	SPI_connect();
+	if (n > 0)
+		find_access(&reqs[0]);
+	for (int i = 1; i < n; i++)
+	{
+		reqs[i].as_owner = reqs[0].as_owner;
+		reqs[i].owner = reqs[0].owner;
+		reqs[i].one_account = reqs[0].one_account;
+		reqs[i].tenant = reqs[0].tenant;
+	}
 
 	/* 2. each flow by its own index scans (an unknown flow found on the way) */
 	for (int i = 0; i < n; i++)
