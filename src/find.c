@@ -64,6 +64,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
+#include "utils/inval.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/rls.h"
@@ -975,18 +976,30 @@ find_check_flow(const FindRequest *req)
  * sees the filter's selectivity.  The caller must still hold SELECT on
  * both tables.  Otherwise the find runs as the caller under the policies.
  */
+static bool policies_valid = false;	/* policies_known holds */
+static bool policies_known = false;
+static bool policies_callback = false;
+
+/* A change of a table's policies invalidates its relcache entry. */
+static void
+policies_invalidate(Datum arg, Oid relid)
+{
+	policies_valid = false;
+}
+
 static void
 find_access(FindRequest *req)
 {
-	static SPIPlanPtr plan = NULL;
+	static SPIPlanPtr known_plan = NULL;
+	static SPIPlanPtr account_plan = NULL;
 	Oid			nsp = get_namespace_oid("podrec", false);
 	Oid			items = get_relname_relid("items", nsp);
 	Oid			flows = get_relname_relid("flows", nsp);
 	Oid			owner = InvalidOid;
+	Oid			admin_role;
 	HeapTuple	tup;
 	bool		isnull;
 	Datum		d;
-	bool		known;
 	int			rc;
 
 	req->as_owner = false;
@@ -1013,37 +1026,62 @@ find_access(FindRequest *req)
 	if (!OidIsValid(owner) || !(superuser_arg(owner) || has_bypassrls_privilege(owner)))
 		return;
 
+	/* the policies, checked again after any change to either table */
+	if (!policies_callback)
+	{
+		CacheRegisterRelcacheCallback(policies_invalidate, (Datum) 0);
+		policies_callback = true;
+	}
+	if (!policies_valid)
+	{
+		if (known_plan == NULL)
+		{
+			SPIPlanPtr	p = SPI_prepare("SELECT podrec.find_policies_known()", 0, NULL);
+
+			if (p == NULL || SPI_keepplan(p) != 0)
+				elog(ERROR, "SPI_prepare failed for the policies of a find");
+			known_plan = p;
+		}
+		rc = SPI_execute_plan(known_plan, NULL, NULL, true, 1);
+		if (rc != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "SPI_execute_plan failed for the policies of a find: %s", SPI_result_code_string(rc));
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		policies_known = !isnull && DatumGetBool(d);
+		SPI_freetuptable(SPI_tuptable);
+		policies_valid = true;
+	}
+	if (!policies_known)
+		return;
+
 	/* what the query run as the caller would have checked first */
 	if (pg_class_aclcheck(items, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "items");
 	if (pg_class_aclcheck(flows, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "flows");
 
-	if (plan == NULL)
+	/* podrec_admin's policy (podrec.is_admin(): the others bypass them) */
+	admin_role = get_role_oid("podrec_admin", true);
+	req->one_account = !(OidIsValid(admin_role) && has_privs_of_role(GetUserId(), admin_role));
+	if (req->one_account)
 	{
-		SPIPlanPtr	p = SPI_prepare("SELECT a.known_policies, a.all_accounts, a.account FROM podrec.find_access() AS a",
-									0, NULL);
+		if (account_plan == NULL)
+		{
+			SPIPlanPtr	p = SPI_prepare("SELECT podrec.current_account()", 0, NULL);
 
-		if (p == NULL || SPI_keepplan(p) != 0)
-			elog(ERROR, "SPI_prepare failed for the access of a find");
-		plan = p;
-	}
-	rc = SPI_execute_plan(plan, NULL, NULL, true, 1);
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "SPI_execute_plan failed for the access of a find: %s", SPI_result_code_string(rc));
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	known = !isnull && DatumGetBool(d);
-	if (known)
-	{
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
-		req->one_account = isnull || !DatumGetBool(d);
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
-		if (req->one_account && !isnull)
+			if (p == NULL || SPI_keepplan(p) != 0)
+				elog(ERROR, "SPI_prepare failed for the account of a find");
+			account_plan = p;
+		}
+		rc = SPI_execute_plan(account_plan, NULL, NULL, true, 1);
+		if (rc != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "SPI_execute_plan failed for the account of a find: %s", SPI_result_code_string(rc));
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
 			req->tenant = DatumGetTextPCopy(d);
-		req->as_owner = true;
-		req->owner = owner;
+		SPI_freetuptable(SPI_tuptable);
 	}
-	SPI_freetuptable(SPI_tuptable);
+	req->as_owner = true;
+	req->owner = owner;
 }
 
 /* Become the owner for a find that runs as the owner; saves who to come back to. */
