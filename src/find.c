@@ -46,6 +46,19 @@
 #include "find.h"
 
 #include "access/htup_details.h"
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/visibilitymap.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_index.h"
+#include "storage/bufmgr.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -1147,6 +1160,171 @@ row_as_item(HeapTuple row, TupleDesc desc, TupleDesc itemdesc, Datum *values, bo
 	}
 }
 
+/*
+ * The index of a skip by the btree alone: podrec.items_flow_created_idx as
+ * podrec makes it, keys (flow_id, created_at, id) and included columns
+ * (status, account_id); InvalidOid when it is not so.
+ */
+static Oid
+skip_index(Oid items)
+{
+	static const char *const cols[] = {"flow_id", "created_at", "id", "status", "account_id"};
+	Oid			index = get_relname_relid("items_flow_created_idx", get_rel_namespace(items));
+	HeapTuple	tup;
+	bool		ok = false;
+
+	if (!OidIsValid(index))
+		return InvalidOid;
+	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	{
+		Form_pg_index ind = (Form_pg_index) GETSTRUCT(tup);
+
+		ok = ind->indrelid == items && ind->indnatts == 5 && ind->indnkeyatts == 3 &&
+			ind->indisvalid && ind->indisready &&
+			heap_attisnull(tup, Anum_pg_index_indexprs, NULL) &&
+			heap_attisnull(tup, Anum_pg_index_indpred, NULL);
+		for (int i = 0; ok && i < 5; i++)
+		{
+			char	   *name = get_attname(items, ind->indkey.values[i], true);
+
+			ok = name != NULL && strcmp(name, cols[i]) == 0;
+		}
+	}
+	ReleaseSysCache(tup);
+	return ok ? index : InvalidOid;
+}
+
+/*
+ * A skip without a filter, a time range or a cursor, in creation order:
+ * pass over the skipped items in the btree itself, reading status and
+ * account_id from the index entries and visibility from the visibility map
+ * (the heap only for a page that is not all-visible), and turn the skip
+ * into the cursor of the last skipped item, whose page is then read like
+ * any page after a cursor.  A skip past the end becomes a page of no
+ * items.  False (the request unchanged) when the index, the caller's
+ * privileges or row-level security (other than the policies the find
+ * states itself) call for the query's own skip.
+ */
+static bool
+find_skip_locate(FindRequest *req)
+{
+	Oid			nsp;
+	Oid			items;
+	Oid			index;
+	Relation	heap;
+	Relation	irel;
+	IndexScanDesc scan;
+	ScanKeyData key;
+	Buffer		vmbuffer = InvalidBuffer;
+	TupleTableSlot *slot = NULL;
+	ItemPointer tid;
+	Datum	   *statuses;
+	int			nstatuses;
+	int64		seen = 0;
+	uint64		entries = 0;
+	TimestampTz last_created = 0;
+	int64		last_id = 0;
+	Oid			status_coll;
+	Oid			account_coll;
+
+	if (!find_skip_by_key(req) || req->filter != NULL || find_has_range(req) ||
+		req->has_after || req->flow_id == NULL || req->limit < 0)
+		return false;
+	nsp = get_namespace_oid("podrec", true);
+	items = OidIsValid(nsp) ? get_relname_relid("items", nsp) : InvalidOid;
+	if (!OidIsValid(items) || get_rel_relkind(items) != RELKIND_RELATION)
+		return false;
+	if (!req->as_owner && check_enable_rls(items, InvalidOid, true) == RLS_ENABLED)
+		return false;			/* policies only the query applies */
+	if (pg_class_aclcheck(items, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		return false;			/* the query reports it */
+	if (!OidIsValid(index = skip_index(items)))
+		return false;
+
+	deconstruct_array(DatumGetArrayTypeP(req->statuses), TEXTOID, -1, false, TYPALIGN_INT,
+					  &statuses, NULL, &nstatuses);
+	for (int i = 0; i < nstatuses; i++)
+		statuses[i] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(statuses[i]));
+	heap = table_open(items, AccessShareLock);
+	irel = index_open(index, AccessShareLock);
+	if (irel->rd_rel->relam != BTREE_AM_OID)
+	{
+		index_close(irel, AccessShareLock);
+		table_close(heap, AccessShareLock);
+		return false;
+	}
+	/* the included columns compare as bytes, as their collations do */
+	status_coll = TupleDescAttr(RelationGetDescr(heap), irel->rd_index->indkey.values[3] - 1)->attcollation;
+	account_coll = TupleDescAttr(RelationGetDescr(heap), irel->rd_index->indkey.values[4] - 1)->attcollation;
+	if (!get_collation_isdeterministic(status_coll) || !get_collation_isdeterministic(account_coll))
+	{
+		index_close(irel, AccessShareLock);
+		table_close(heap, AccessShareLock);
+		return false;
+	}
+	ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid,
+						   irel->rd_indcollation[0], F_TEXTEQ, PointerGetDatum(req->flow_id));
+	scan = index_beginscan(heap, irel, GetActiveSnapshot(), 1, 0);
+	scan->xs_want_itup = true;
+	index_rescan(scan, &key, 1, NULL, 0);
+	while ((tid = index_getnext_tid(scan, req->desc ? BackwardScanDirection : ForwardScanDirection)) != NULL)
+	{
+		Datum		v[5];
+		bool		n[5];
+		bool		match = false;
+
+		if ((++entries & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		/* status and account_id as the query would test them (bytes: deterministic collations) */
+		index_deform_tuple(scan->xs_itup, scan->xs_itupdesc, v, n);
+		for (int i = 0; !n[3] && i < nstatuses && !match; i++)
+			match = VARSIZE_ANY_EXHDR(DatumGetPointer(v[3])) == VARSIZE_ANY_EXHDR(DatumGetPointer(statuses[i])) &&
+				memcmp(VARDATA_ANY(DatumGetPointer(v[3])), VARDATA_ANY(DatumGetPointer(statuses[i])),
+					   VARSIZE_ANY_EXHDR(DatumGetPointer(statuses[i]))) == 0;
+		if (match && req->as_owner && req->one_account)
+			match = !n[4] && req->tenant != NULL &&
+				VARSIZE_ANY_EXHDR(DatumGetPointer(v[4])) == VARSIZE_ANY_EXHDR(req->tenant) &&
+				memcmp(VARDATA_ANY(DatumGetPointer(v[4])), VARDATA_ANY(req->tenant),
+					   VARSIZE_ANY_EXHDR(req->tenant)) == 0;
+		if (!match)
+			continue;
+		/* visible to the snapshot: by the visibility map, else by the heap */
+		if (!VM_ALL_VISIBLE(heap, ItemPointerGetBlockNumber(tid), &vmbuffer))
+		{
+			if (slot == NULL)
+				slot = table_slot_create(heap, NULL);
+			if (!index_fetch_heap(scan, slot))
+				continue;
+		}
+		if (++seen == req->skip)
+		{
+			last_created = DatumGetTimestampTz(v[1]);
+			last_id = DatumGetInt64(v[2]);
+			break;
+		}
+	}
+	if (BufferIsValid(vmbuffer))
+		ReleaseBuffer(vmbuffer);
+	index_endscan(scan);
+	if (slot != NULL)
+		ExecDropSingleTupleTableSlot(slot);
+	index_close(irel, AccessShareLock);
+	table_close(heap, AccessShareLock);
+
+	if (seen == req->skip)
+	{
+		req->has_after = true;
+		req->after_created = last_created;
+		req->after_id = last_id;
+	}
+	else
+		req->limit = 0;			/* past the end: an empty page (which checks the flow) */
+	req->skip = 0;
+	return true;
+}
+
 /* find_run, as whoever the find runs as. */
 static void
 find_run_query(const FindRequest *req, SPIPlanPtr plan, Datum *values, char *nulls,
@@ -1188,13 +1366,14 @@ find_run_query(const FindRequest *req, SPIPlanPtr plan, Datum *values, char *nul
  * the flow exists (a find that returns items needs no check).
  */
 static void
-find_run(const FindRequest *req, FindEmit emit, void *arg)
+find_run_as(const FindRequest *req, FindEmit emit, void *arg)
 {
 	SPIPlanPtr	plan = find_plan(req);
 	Datum		values[FIND_NARGS];
 	char		nulls[FIND_NARGS];
 	Oid			uid;
 	int			ctx;
+
 
 	find_arg_values(req, values, nulls);
 	find_enter(req, &uid, &ctx);
@@ -1209,6 +1388,24 @@ find_run(const FindRequest *req, FindEmit emit, void *arg)
 	PG_END_TRY();
 }
 
+/* find_run_as, a skip located first where the btree alone can do it. */
+static void
+find_run(const FindRequest *req, FindEmit emit, void *arg)
+{
+	FindRequest located;
+
+	if (find_skip_by_key(req))
+	{
+		located = *req;
+		if (find_skip_locate(&located))
+		{
+			find_run_as(&located, emit, arg);
+			return;
+		}
+	}
+	find_run_as(req, emit, arg);
+}
+
 /*
  * Run a checked request with a page limit (under SPI) into a receiver:
  * the executor hands each row's slot to dest, with no SPI_tuptable copy
@@ -1216,9 +1413,9 @@ find_run(const FindRequest *req, FindEmit emit, void *arg)
  * nothing checks that the flow exists.
  */
 static uint64
-find_run_dest(const FindRequest *req, DestReceiver *dest)
+find_run_dest_as(const FindRequest *req, DestReceiver *dest)
 {
-	SPIPlanPtr	plan = find_plan(req);
+	SPIPlanPtr	plan;
 	Datum		values[FIND_NARGS];
 	char		nulls[FIND_NARGS];
 	Oid			types[FIND_NARGS];
@@ -1229,6 +1426,7 @@ find_run_dest(const FindRequest *req, DestReceiver *dest)
 	int			ctx;
 
 	Assert(req->limit >= 0);
+	plan = find_plan(req);
 	find_arg_types(req, types);
 	find_arg_values(req, values, nulls);
 	for (int i = 0; i < FIND_NARGS; i++)
@@ -1261,6 +1459,21 @@ find_run_dest(const FindRequest *req, DestReceiver *dest)
 	PG_END_TRY();
 	pfree(params);
 	return processed;
+}
+
+/* find_run_dest_as, a skip located first where the btree alone can do it. */
+static uint64
+find_run_dest(const FindRequest *req, DestReceiver *dest)
+{
+	FindRequest located;
+
+	if (find_skip_by_key(req))
+	{
+		located = *req;
+		if (find_skip_locate(&located))
+			return find_run_dest_as(&located, dest);
+	}
+	return find_run_dest_as(req, dest);
 }
 
 /* ---------------------------------------------------------------------
