@@ -1416,7 +1416,7 @@ static uint64
 find_run_dest_as(const FindRequest *req, DestReceiver *dest)
 {
 	SPIPlanPtr	plan;
-	Datum		values[FIND_NARGS];
+	Datum		values[FIND_NARGS] = {0};
 	char		nulls[FIND_NARGS];
 	Oid			types[FIND_NARGS];
 	ParamListInfo params = makeParamList(FIND_NARGS);
