@@ -46,9 +46,27 @@
 #include "find.h"
 
 #include "access/htup_details.h"
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/visibilitymap.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_index.h"
+#include "storage/bufmgr.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "common/base64.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -59,9 +77,13 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
+#include "utils/inval.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/rls.h"
+#include "utils/syscache.h"
 #include "utils/typcache.h"
+#include "utils/acl.h"
 
 PG_FUNCTION_INFO_V1(podrec_find);
 PG_FUNCTION_INFO_V1(podrec_find_explain);
@@ -75,8 +97,8 @@ extern Datum podrec_filter_compile_jsonb(PG_FUNCTION_ARGS);
 extern Datum podrec_flat_get(PG_FUNCTION_ARGS);
 extern Datum podrec_iso_timestamp(PG_FUNCTION_ARGS);
 
-/* Parameters of every find query, in order ($1 .. $11). */
-#define FIND_NARGS 11
+/* Parameters of every find query, in order ($1 .. $12). */
+#define FIND_NARGS 12
 
 /* Rows fetched from the query's portal at a time. */
 #define FIND_FETCH 1000
@@ -94,11 +116,16 @@ typedef struct FindPlan
 	SPIPlanPtr	plan;
 } FindPlan;
 
-/* At most 2 (flow) x 2 (filter) x 2 (range) x 5 (sort) x 2 (order) x 2 (after) shapes. */
-#define FIND_MAX_PLANS 160
+/*
+ * At most 2 (flow) x 2 (filter) x 2 (range) x 5 (sort) x 2 (order) x 2
+ * (after) shapes, and the skips in creation order (2 x 2 x 2 x 2 x 2),
+ * each run as the caller or as the owner for all accounts or for one.
+ */
+#define FIND_MAX_PLANS (3 * 192)
 static FindPlan find_plans[FIND_MAX_PLANS];
 static int	find_nplans = 0;
 static SPIPlanPtr flow_plan = NULL;
+static SPIPlanPtr flow_plan_tenant = NULL;
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -731,30 +758,70 @@ find_has_range(const FindRequest *req)
 	return req->start != DT_NOBEGIN || req->end != DT_NOEND;
 }
 
+/*
+ * Does a request skip by locating the start of its page first?  A skip
+ * in creation order: the (created_at, id) of the first item of the page
+ * is read from the btree alone (an index-only scan: the index includes
+ * status and account_id, which the conditions and row-level security
+ * test), then the page is read from there like a page after a cursor.
+ * Passing over the skipped items still costs one index entry each, but
+ * no heap tuple is read or formed for them.
+ */
+static bool
+find_skip_by_key(const FindRequest *req)
+{
+	return req->skip > 0 && req->sort == FIND_SORT_CREATED;
+}
+
+/* The conditions of a request's shape on the items of alias a. */
+static void
+find_conditions(StringInfo q, const FindRequest *req, const char *a)
+{
+	const char *cmp = req->desc ? "OPERATOR(pg_catalog.<)" : "OPERATOR(pg_catalog.>)";
+
+	if (req->flow_id != NULL)
+		appendStringInfo(q, "%s.flow_id OPERATOR(pg_catalog.=) $1 AND ", a);
+	appendStringInfo(q, "%s.status OPERATOR(pg_catalog.=) ANY ($2)", a);
+	if (req->as_owner && req->one_account)
+		appendStringInfo(q, " AND %s.account_id OPERATOR(pg_catalog.=) $12", a);
+	if (find_has_range(req))
+		appendStringInfo(q,
+						 " AND %s.created_at OPERATOR(pg_catalog.>=) $3"
+						 " AND %s.created_at OPERATOR(pg_catalog.<) $4", a, a);
+	if (req->filter != NULL)
+		appendStringInfo(q, " AND podrec.matches(%s.doc, $5)", a);
+	if (req->has_after && req->sort == FIND_SORT_CREATED)
+		appendStringInfo(q, " AND ROW(%s.created_at, %s.id) %s ROW($7, $8)", a, a, cmp);
+	else if (req->has_after)
+	{
+		/* only the query itself (alias i) continues a cursor of another sort */
+		Assert(strcmp(a, "i") == 0);
+		appendStringInfo(q, " AND ROW(%s, i.created_at, i.id) %s ROW($6, $7, $8)",
+						 sort_expr(req->sort), cmp);
+	}
+}
+
 /* The text of the query of a request's shape. */
 static char *
 find_query_text(const FindRequest *req)
 {
 	StringInfoData q;
 	const char *dir = req->desc ? "DESC" : "ASC";
-	const char *cmp = req->desc ? "OPERATOR(pg_catalog.<)" : "OPERATOR(pg_catalog.>)";
 
 	initStringInfo(&q);
 	appendStringInfoString(&q, "SELECT i.* FROM podrec.items AS i WHERE ");
-	if (req->flow_id != NULL)
-		appendStringInfoString(&q, "i.flow_id OPERATOR(pg_catalog.=) $1 AND ");
-	appendStringInfoString(&q, "i.status OPERATOR(pg_catalog.=) ANY ($2)");
-	if (find_has_range(req))
-		appendStringInfoString(&q,
-							   " AND i.created_at OPERATOR(pg_catalog.>=) $3"
-							   " AND i.created_at OPERATOR(pg_catalog.<) $4");
-	if (req->filter != NULL)
-		appendStringInfoString(&q, " AND podrec.matches(i.doc, $5)");
-	if (req->has_after && req->sort == FIND_SORT_CREATED)
-		appendStringInfo(&q, " AND ROW(i.created_at, i.id) %s ROW($7, $8)", cmp);
-	else if (req->has_after)
-		appendStringInfo(&q, " AND ROW(%s, i.created_at, i.id) %s ROW($6, $7, $8)",
-						 sort_expr(req->sort), cmp);
+	find_conditions(&q, req, "i");
+	if (find_skip_by_key(req))
+	{
+		/* from the first item of the page on: the skipped ones by the index alone */
+		appendStringInfo(&q, " AND ROW(i.created_at, i.id) %s (SELECT k.created_at, k.id"
+						 " FROM podrec.items AS k WHERE ",
+						 req->desc ? "OPERATOR(pg_catalog.<=)" : "OPERATOR(pg_catalog.>=)");
+		find_conditions(&q, req, "k");
+		appendStringInfo(&q, " ORDER BY k.created_at %s, k.id %s LIMIT 1 OFFSET $10)", dir, dir);
+		appendStringInfo(&q, " ORDER BY i.created_at %s, i.id %s LIMIT $9", dir, dir);
+		return q.data;
+	}
 	appendStringInfoString(&q, " ORDER BY ");
 	if (req->sort != FIND_SORT_CREATED)
 		appendStringInfo(&q, "%s %s, ", sort_expr(req->sort), dir);
@@ -777,6 +844,7 @@ find_arg_types(const FindRequest *req, Oid *types)
 	types[8] = INT8OID;
 	types[9] = INT8OID;
 	types[10] = TEXTOID;
+	types[11] = TEXTOID;
 }
 
 /* The parameter values of a request. */
@@ -824,6 +892,11 @@ find_arg_values(const FindRequest *req, Datum *values, char *nulls)
 		values[10] = PointerGetDatum(req->sort_key);
 		nulls[10] = ' ';
 	}
+	if (req->tenant != NULL)
+	{
+		values[11] = PointerGetDatum(req->tenant);
+		nulls[11] = ' ';
+	}
 }
 
 /* The kept plan of a request's shape, prepared on first use. */
@@ -836,8 +909,9 @@ find_plan(const FindRequest *req)
 
 	bool		custom = req->filter != NULL || find_has_range(req);
 
-	snprintf(key, sizeof(key), "%d%d%d%d%d%d", req->flow_id != NULL, req->filter != NULL,
-			 find_has_range(req), (int) req->sort, req->desc, req->has_after);
+	snprintf(key, sizeof(key), "%d%d%d%d%d%d%d%d", req->flow_id != NULL, req->filter != NULL,
+			 find_has_range(req), (int) req->sort, req->desc, req->has_after,
+			 find_skip_by_key(req), req->as_owner ? 1 + req->one_account : 0);
 	for (int i = 0; i < find_nplans; i++)
 		if (strcmp(find_plans[i].key, key) == 0)
 			return find_plans[i].plan;
@@ -861,20 +935,26 @@ find_plan(const FindRequest *req)
 static void
 find_check_flow(const FindRequest *req)
 {
-	Oid			type = TEXTOID;
-	Datum		value = PointerGetDatum(req->flow_id);
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {PointerGetDatum(req->flow_id), PointerGetDatum(req->tenant)};
+	char		nulls[2] = {' ', req->tenant != NULL ? ' ' : 'n'};
+	bool		tenant = req->as_owner && req->one_account;
+	SPIPlanPtr *kept = tenant ? &flow_plan_tenant : &flow_plan;
 	int			rc;
 
-	if (flow_plan == NULL)
+	if (*kept == NULL)
 	{
-		SPIPlanPtr	plan = SPI_prepare("SELECT FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1",
-									   1, &type);
+		SPIPlanPtr	plan = SPI_prepare(tenant
+									   ? "SELECT FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1"
+									   " AND f.account_id OPERATOR(pg_catalog.=) $2"
+									   : "SELECT FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1",
+									   tenant ? 2 : 1, types);
 
 		if (plan == NULL || SPI_keepplan(plan) != 0)
 			elog(ERROR, "SPI_prepare failed for the flow check");
-		flow_plan = plan;
+		*kept = plan;
 	}
-	rc = SPI_execute_plan(flow_plan, &value, NULL, true, 1);
+	rc = SPI_execute_plan(*kept, values, nulls, true, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_plan failed for the flow check: %s", SPI_result_code_string(rc));
 	if (SPI_processed == 0)
@@ -886,6 +966,151 @@ find_check_flow(const FindRequest *req)
 				 errmsg("%sflow \"%s\" does not exist", req->prefix, clip(id, strlen(id)))));
 	}
 	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * Row-level security and the planner.  The policies of podrec.items and
+ * podrec.flows (podrec_tenant: account_id = podrec.current_account();
+ * podrec_admin: every row, for podrec_admin) become security quals of a
+ * tenant's query, and under security quals PostgreSQL estimates a
+ * condition whose operator is not leakproof without the column's
+ * statistics (statistic_proc_security_check).  doc @@ jsonpath, the
+ * condition matches() hands the GIN index, is then taken at its default
+ * selectivity whatever the filter, so a tenant's selective filter is
+ * planned with a bitmap of the whole flow's btree, or as a scan of it in
+ * order.
+ *
+ * So when the caller is under those two policies as podrec installs them
+ * and no other, podrec.items is a plain table, and its owner bypasses
+ * row-level security (the superuser who installed podrec), a find states
+ * what the policies say in its own query and runs it as the owner:
+ * account_id = the caller's account (none: no rows, as under the policy),
+ * or no condition for a caller who sees every account.  The planner then
+ * sees the filter's selectivity.  The caller must still hold SELECT on
+ * both tables.  Otherwise the find runs as the caller under the policies.
+ */
+static bool policies_valid = false;	/* policies_known holds */
+static bool policies_known = false;
+static bool policies_callback = false;
+
+/* A change of a table's policies invalidates its relcache entry. */
+static void
+policies_invalidate(Datum arg, Oid relid)
+{
+	policies_valid = false;
+}
+
+static void
+find_access(FindRequest *req)
+{
+	static SPIPlanPtr known_plan = NULL;
+	static SPIPlanPtr account_plan = NULL;
+	Oid			nsp = get_namespace_oid("podrec", false);
+	Oid			items = get_relname_relid("items", nsp);
+	Oid			flows = get_relname_relid("flows", nsp);
+	Oid			owner = InvalidOid;
+	Oid			admin_role;
+	HeapTuple	tup;
+	bool		isnull;
+	Datum		d;
+	int			rc;
+
+	req->as_owner = false;
+	req->one_account = false;
+	req->tenant = NULL;
+	if (!OidIsValid(items) || !OidIsValid(flows) || get_rel_relkind(items) != RELKIND_RELATION)
+		return;
+	if (check_enable_rls(items, InvalidOid, true) != RLS_ENABLED &&
+		check_enable_rls(flows, InvalidOid, true) != RLS_ENABLED)
+		return;					/* no security quals: nothing to gain */
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(items));
+	if (HeapTupleIsValid(tup))
+	{
+		owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+		ReleaseSysCache(tup);
+	}
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(flows));
+	if (HeapTupleIsValid(tup))
+	{
+		if (((Form_pg_class) GETSTRUCT(tup))->relowner != owner)
+			owner = InvalidOid;
+		ReleaseSysCache(tup);
+	}
+	if (!OidIsValid(owner) || !(superuser_arg(owner) || has_bypassrls_privilege(owner)))
+		return;
+
+	/* the policies, checked again after any change to either table */
+	if (!policies_callback)
+	{
+		CacheRegisterRelcacheCallback(policies_invalidate, (Datum) 0);
+		policies_callback = true;
+	}
+	if (!policies_valid)
+	{
+		if (known_plan == NULL)
+		{
+			SPIPlanPtr	p = SPI_prepare("SELECT podrec.find_policies_known()", 0, NULL);
+
+			if (p == NULL || SPI_keepplan(p) != 0)
+				elog(ERROR, "SPI_prepare failed for the policies of a find");
+			known_plan = p;
+		}
+		rc = SPI_execute_plan(known_plan, NULL, NULL, true, 1);
+		if (rc != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "SPI_execute_plan failed for the policies of a find: %s", SPI_result_code_string(rc));
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		policies_known = !isnull && DatumGetBool(d);
+		SPI_freetuptable(SPI_tuptable);
+		policies_valid = true;
+	}
+	if (!policies_known)
+		return;
+
+	/* what the query run as the caller would have checked first */
+	if (pg_class_aclcheck(items, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "items");
+	if (pg_class_aclcheck(flows, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "flows");
+
+	/* podrec_admin's policy (podrec.is_admin(): the others bypass them) */
+	admin_role = get_role_oid("podrec_admin", true);
+	req->one_account = !(OidIsValid(admin_role) && has_privs_of_role(GetUserId(), admin_role));
+	if (req->one_account)
+	{
+		if (account_plan == NULL)
+		{
+			SPIPlanPtr	p = SPI_prepare("SELECT podrec.current_account()", 0, NULL);
+
+			if (p == NULL || SPI_keepplan(p) != 0)
+				elog(ERROR, "SPI_prepare failed for the account of a find");
+			account_plan = p;
+		}
+		rc = SPI_execute_plan(account_plan, NULL, NULL, true, 1);
+		if (rc != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "SPI_execute_plan failed for the account of a find: %s", SPI_result_code_string(rc));
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+			req->tenant = DatumGetTextPCopy(d);
+		SPI_freetuptable(SPI_tuptable);
+	}
+	req->as_owner = true;
+	req->owner = owner;
+}
+
+/* Become the owner for a find that runs as the owner; saves who to come back to. */
+static void
+find_enter(const FindRequest *req, Oid *uid, int *ctx)
+{
+	GetUserIdAndSecContext(uid, ctx);
+	if (req->as_owner)
+		SetUserIdAndSecContext(req->owner, *ctx | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+/* Back to the caller. */
+static void
+find_leave(Oid uid, int ctx)
+{
+	SetUserIdAndSecContext(uid, ctx);
 }
 
 /*
@@ -936,22 +1161,178 @@ row_as_item(HeapTuple row, TupleDesc desc, TupleDesc itemdesc, Datum *values, bo
 }
 
 /*
- * Run a checked request (under SPI) and hand every item to emit.  A page (at most
- * FIND_MAX_LIMIT items) is fetched at once; a find without a limit
- * (records with join_by) reads its portal in batches, so that it never
- * holds more than one.  A find of one flow that returns nothing checks that
- * the flow exists (a find that returns items needs no check).
+ * The index of a skip by the btree alone: podrec.items_flow_created_idx as
+ * podrec makes it, keys (flow_id, created_at, id) and included columns
+ * (status, account_id); InvalidOid when it is not so.
  */
-static void
-find_run(const FindRequest *req, FindEmit emit, void *arg)
+static Oid
+skip_index(Oid items)
 {
-	SPIPlanPtr	plan = find_plan(req);
-	Datum		values[FIND_NARGS];
-	char		nulls[FIND_NARGS];
+	static const char *const cols[] = {"flow_id", "created_at", "id", "status", "account_id"};
+	Oid			index = get_relname_relid("items_flow_created_idx", get_rel_namespace(items));
+	HeapTuple	tup;
+	bool		ok = false;
+
+	if (!OidIsValid(index))
+		return InvalidOid;
+	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	{
+		Form_pg_index ind = (Form_pg_index) GETSTRUCT(tup);
+
+		ok = ind->indrelid == items && ind->indnatts == 5 && ind->indnkeyatts == 3 &&
+			ind->indisvalid && ind->indisready &&
+			heap_attisnull(tup, Anum_pg_index_indexprs, NULL) &&
+			heap_attisnull(tup, Anum_pg_index_indpred, NULL);
+		for (int i = 0; ok && i < 5; i++)
+		{
+			char	   *name = get_attname(items, ind->indkey.values[i], true);
+
+			ok = name != NULL && strcmp(name, cols[i]) == 0;
+		}
+	}
+	ReleaseSysCache(tup);
+	return ok ? index : InvalidOid;
+}
+
+/*
+ * A skip without a filter, a time range or a cursor, in creation order:
+ * pass over the skipped items in the btree itself, reading status and
+ * account_id from the index entries and visibility from the visibility map
+ * (the heap only for a page that is not all-visible), and turn the skip
+ * into the cursor of the last skipped item, whose page is then read like
+ * any page after a cursor.  A skip past the end becomes a page of no
+ * items.  False (the request unchanged) when the index, the caller's
+ * privileges or row-level security (other than the policies the find
+ * states itself) call for the query's own skip.
+ */
+static bool
+find_skip_locate(FindRequest *req)
+{
+	Oid			nsp;
+	Oid			items;
+	Oid			index;
+	Relation	heap;
+	Relation	irel;
+	IndexScanDesc scan;
+	ScanKeyData key;
+	Buffer		vmbuffer = InvalidBuffer;
+	TupleTableSlot *slot = NULL;
+	ItemPointer tid;
+	Datum	   *statuses;
+	int			nstatuses;
+	int64		seen = 0;
+	uint64		entries = 0;
+	TimestampTz last_created = 0;
+	int64		last_id = 0;
+	Oid			status_coll;
+	Oid			account_coll;
+
+	if (!find_skip_by_key(req) || req->filter != NULL || find_has_range(req) ||
+		req->has_after || req->flow_id == NULL || req->limit < 0)
+		return false;
+	nsp = get_namespace_oid("podrec", true);
+	items = OidIsValid(nsp) ? get_relname_relid("items", nsp) : InvalidOid;
+	if (!OidIsValid(items) || get_rel_relkind(items) != RELKIND_RELATION)
+		return false;
+	if (!req->as_owner && check_enable_rls(items, InvalidOid, true) == RLS_ENABLED)
+		return false;			/* policies only the query applies */
+	if (pg_class_aclcheck(items, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		return false;			/* the query reports it */
+	if (!OidIsValid(index = skip_index(items)))
+		return false;
+
+	deconstruct_array(DatumGetArrayTypeP(req->statuses), TEXTOID, -1, false, TYPALIGN_INT,
+					  &statuses, NULL, &nstatuses);
+	for (int i = 0; i < nstatuses; i++)
+		statuses[i] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(statuses[i]));
+	heap = table_open(items, AccessShareLock);
+	irel = index_open(index, AccessShareLock);
+	if (irel->rd_rel->relam != BTREE_AM_OID)
+	{
+		index_close(irel, AccessShareLock);
+		table_close(heap, AccessShareLock);
+		return false;
+	}
+	/* the included columns compare as bytes, as their collations do */
+	status_coll = TupleDescAttr(RelationGetDescr(heap), irel->rd_index->indkey.values[3] - 1)->attcollation;
+	account_coll = TupleDescAttr(RelationGetDescr(heap), irel->rd_index->indkey.values[4] - 1)->attcollation;
+	if (!get_collation_isdeterministic(status_coll) || !get_collation_isdeterministic(account_coll))
+	{
+		index_close(irel, AccessShareLock);
+		table_close(heap, AccessShareLock);
+		return false;
+	}
+	ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid,
+						   irel->rd_indcollation[0], F_TEXTEQ, PointerGetDatum(req->flow_id));
+	scan = index_beginscan(heap, irel, GetActiveSnapshot(), 1, 0);
+	scan->xs_want_itup = true;
+	index_rescan(scan, &key, 1, NULL, 0);
+	while ((tid = index_getnext_tid(scan, req->desc ? BackwardScanDirection : ForwardScanDirection)) != NULL)
+	{
+		Datum		v[5];
+		bool		n[5];
+		bool		match = false;
+
+		if ((++entries & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		/* status and account_id as the query would test them (bytes: deterministic collations) */
+		index_deform_tuple(scan->xs_itup, scan->xs_itupdesc, v, n);
+		for (int i = 0; !n[3] && i < nstatuses && !match; i++)
+			match = VARSIZE_ANY_EXHDR(DatumGetPointer(v[3])) == VARSIZE_ANY_EXHDR(DatumGetPointer(statuses[i])) &&
+				memcmp(VARDATA_ANY(DatumGetPointer(v[3])), VARDATA_ANY(DatumGetPointer(statuses[i])),
+					   VARSIZE_ANY_EXHDR(DatumGetPointer(statuses[i]))) == 0;
+		if (match && req->as_owner && req->one_account)
+			match = !n[4] && req->tenant != NULL &&
+				VARSIZE_ANY_EXHDR(DatumGetPointer(v[4])) == VARSIZE_ANY_EXHDR(req->tenant) &&
+				memcmp(VARDATA_ANY(DatumGetPointer(v[4])), VARDATA_ANY(req->tenant),
+					   VARSIZE_ANY_EXHDR(req->tenant)) == 0;
+		if (!match)
+			continue;
+		/* visible to the snapshot: by the visibility map, else by the heap */
+		if (!VM_ALL_VISIBLE(heap, ItemPointerGetBlockNumber(tid), &vmbuffer))
+		{
+			if (slot == NULL)
+				slot = table_slot_create(heap, NULL);
+			if (!index_fetch_heap(scan, slot))
+				continue;
+		}
+		if (++seen == req->skip)
+		{
+			last_created = DatumGetTimestampTz(v[1]);
+			last_id = DatumGetInt64(v[2]);
+			break;
+		}
+	}
+	if (BufferIsValid(vmbuffer))
+		ReleaseBuffer(vmbuffer);
+	index_endscan(scan);
+	if (slot != NULL)
+		ExecDropSingleTupleTableSlot(slot);
+	index_close(irel, AccessShareLock);
+	table_close(heap, AccessShareLock);
+
+	if (seen == req->skip)
+	{
+		req->has_after = true;
+		req->after_created = last_created;
+		req->after_id = last_id;
+	}
+	else
+		req->limit = 0;			/* past the end: an empty page (which checks the flow) */
+	req->skip = 0;
+	return true;
+}
+
+/* find_run, as whoever the find runs as. */
+static void
+find_run_query(const FindRequest *req, SPIPlanPtr plan, Datum *values, char *nulls,
+			   FindEmit emit, void *arg)
+{
 	int			ord = 0;
 	bool		any = false;
 
-	find_arg_values(req, values, nulls);
 	if (req->limit >= 0)
 	{
 		int			rc = SPI_execute_plan(plan, values, nulls, true, 0);
@@ -975,6 +1356,124 @@ find_run(const FindRequest *req, FindEmit emit, void *arg)
 	}
 	if (!any && req->flow_id != NULL)
 		find_check_flow(req);
+}
+
+/*
+ * Run a checked request (under SPI) and hand every item to emit.  A page (at most
+ * FIND_MAX_LIMIT items) is fetched at once; a find without a limit
+ * (records with join_by) reads its portal in batches, so that it never
+ * holds more than one.  A find of one flow that returns nothing checks that
+ * the flow exists (a find that returns items needs no check).
+ */
+static void
+find_run_as(const FindRequest *req, FindEmit emit, void *arg)
+{
+	SPIPlanPtr	plan = find_plan(req);
+	Datum		values[FIND_NARGS];
+	char		nulls[FIND_NARGS];
+	Oid			uid;
+	int			ctx;
+
+
+	find_arg_values(req, values, nulls);
+	find_enter(req, &uid, &ctx);
+	PG_TRY();
+	{
+		find_run_query(req, plan, values, nulls, emit, arg);
+	}
+	PG_FINALLY();
+	{
+		find_leave(uid, ctx);
+	}
+	PG_END_TRY();
+}
+
+/* find_run_as, a skip located first where the btree alone can do it. */
+static void
+find_run(const FindRequest *req, FindEmit emit, void *arg)
+{
+	FindRequest located;
+
+	if (find_skip_by_key(req))
+	{
+		located = *req;
+		if (find_skip_locate(&located))
+		{
+			find_run_as(&located, emit, arg);
+			return;
+		}
+	}
+	find_run_as(req, emit, arg);
+}
+
+/*
+ * Run a checked request with a page limit (under SPI) into a receiver:
+ * the executor hands each row's slot to dest, with no SPI_tuptable copy
+ * in between.  Returns the number of rows; a find of one flow that returns
+ * nothing checks that the flow exists.
+ */
+static uint64
+find_run_dest_as(const FindRequest *req, DestReceiver *dest)
+{
+	SPIPlanPtr	plan;
+	Datum		values[FIND_NARGS] = {0};
+	char		nulls[FIND_NARGS];
+	Oid			types[FIND_NARGS];
+	ParamListInfo params = makeParamList(FIND_NARGS);
+	SPIExecuteOptions options;
+	uint64		processed = 0;
+	Oid			uid;
+	int			ctx;
+
+	Assert(req->limit >= 0);
+	plan = find_plan(req);
+	find_arg_types(req, types);
+	find_arg_values(req, values, nulls);
+	for (int i = 0; i < FIND_NARGS; i++)
+	{
+		params->params[i].value = values[i];
+		params->params[i].isnull = (nulls[i] == 'n');
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = types[i];
+	}
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = dest;
+	find_enter(req, &uid, &ctx);
+	PG_TRY();
+	{
+		int			rc = SPI_execute_plan_extended(plan, &options);
+
+		/* a receiver other than SPI's: SPI_OK_SELECT, or SPI_OK_UTILITY before 15 */
+		if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+			elog(ERROR, "SPI_execute_plan_extended failed for a find: %s", SPI_result_code_string(rc));
+		processed = SPI_processed;
+		if (processed == 0 && req->flow_id != NULL)
+			find_check_flow(req);
+	}
+	PG_FINALLY();
+	{
+		find_leave(uid, ctx);
+	}
+	PG_END_TRY();
+	pfree(params);
+	return processed;
+}
+
+/* find_run_dest_as, a skip located first where the btree alone can do it. */
+static uint64
+find_run_dest(const FindRequest *req, DestReceiver *dest)
+{
+	FindRequest located;
+
+	if (find_skip_by_key(req))
+	{
+		located = *req;
+		if (find_skip_locate(&located))
+			return find_run_dest_as(&located, dest);
+	}
+	return find_run_dest_as(req, dest);
 }
 
 /* ---------------------------------------------------------------------
@@ -1032,6 +1531,7 @@ podrec_find(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
+	find_access(&req);
 	find_run(&req, emit_row, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
@@ -1054,6 +1554,7 @@ podrec_records_items(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
+	find_access(&req);
 	find_run(&req, emit_row, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
@@ -1068,7 +1569,9 @@ podrec_find_explain(PG_FUNCTION_ARGS)
 	Oid			types[FIND_NARGS];
 	Datum		values[FIND_NARGS];
 	char		nulls[FIND_NARGS];
-	int			rc;
+	int			rc = 0;
+	Oid			uid;
+	int			ctx;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -1080,13 +1583,23 @@ podrec_find_explain(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	SPI_connect();
-	find_check_flow(&req);
+	find_access(&req);
 	find_arg_types(&req, types);
 	find_arg_values(&req, values, nulls);
-	rc = SPI_execute_with_args(psprintf("EXPLAIN (COSTS OFF) %s", find_query_text(&req)),
-							   FIND_NARGS, types, values, nulls, false, 0);
-	if (rc < 0)
-		elog(ERROR, "SPI_execute_with_args failed for EXPLAIN: %s", SPI_result_code_string(rc));
+	find_enter(&req, &uid, &ctx);
+	PG_TRY();
+	{
+		find_check_flow(&req);
+		rc = SPI_execute_with_args(psprintf("EXPLAIN (COSTS OFF) %s", find_query_text(&req)),
+								   FIND_NARGS, types, values, nulls, false, 0);
+		if (rc < 0)
+			elog(ERROR, "SPI_execute_with_args failed for EXPLAIN: %s", SPI_result_code_string(rc));
+	}
+	PG_FINALLY();
+	{
+		find_leave(uid, ctx);
+	}
+	PG_END_TRY();
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		bool		isnull;
@@ -1103,43 +1616,87 @@ podrec_find_explain(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-/* Where mget rows go. */
-typedef struct MgetSink
+/*
+ * Where mget rows go: a receiver the executor of each flow's find hands
+ * its rows to.  Each row goes straight from the scan's slot into the
+ * tuplestore as (flow_id, ord, item): the item is the scan's heap tuple
+ * copied once as a composite datum (external values flattened into it),
+ * and the row of three columns is formed once by the tuplestore.  There is
+ * no SPI_tuptable in between, which would copy every row once more.
+ */
+typedef struct MgetReceiver
 {
+	DestReceiver pub;			/* must be first */
 	ReturnSetInfo *rsinfo;
 	TupleDesc	itemdesc;		/* the row type of podrec.items */
 	MemoryContext rowcxt;		/* reset after every row */
 	Datum		flow_id;
-} MgetSink;
+	int			ord;			/* rank of the last row within its flow */
+} MgetReceiver;
+
+static void
+mget_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	((MgetReceiver *) self)->ord = 0;
+}
 
 /*
- * Put one (flow_id, ord, item) row into the tuplestore.  The item is the
- * query's row copied as a composite datum when the layouts agree (no
- * dropped columns), else formed anew.
+ * Put one (flow_id, ord, item) row into the tuplestore.  When the query's
+ * row has the layout of podrec.items (no dropped columns), the scan's
+ * tuple is taken as it is (no copy for a buffer slot) and copied once as
+ * the item; else the item is formed from the slot's values.
  */
-static void
-emit_mget_row(void *arg, HeapTuple row, TupleDesc desc, int ord)
+static bool
+mget_receive(TupleTableSlot *slot, DestReceiver *self)
 {
-	MgetSink   *sink = (MgetSink *) arg;
-	MemoryContext oldcxt = MemoryContextSwitchTo(sink->rowcxt);
+	MgetReceiver *r = (MgetReceiver *) self;
+	MemoryContext oldcxt = MemoryContextSwitchTo(r->rowcxt);
+	TupleDesc	desc = slot->tts_tupleDescriptor;
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 
-	values[0] = sink->flow_id;
-	values[1] = Int32GetDatum(ord);
-	if (desc->natts == sink->itemdesc->natts)
-		values[2] = heap_copy_tuple_as_datum(row, sink->itemdesc);
+	CHECK_FOR_INTERRUPTS();
+	values[0] = r->flow_id;
+	values[1] = Int32GetDatum(++r->ord);
+	if (desc->natts == r->itemdesc->natts)
+	{
+		HeapTuple	tuple = ExecFetchSlotHeapTuple(slot, false, NULL);
+
+		values[2] = heap_copy_tuple_as_datum(tuple, r->itemdesc);
+	}
 	else
 	{
-		Datum	   *v = palloc(sizeof(Datum) * sink->itemdesc->natts);
-		bool	   *n = palloc(sizeof(bool) * sink->itemdesc->natts);
+		Datum	   *v = palloc(sizeof(Datum) * r->itemdesc->natts);
+		bool	   *n = palloc(sizeof(bool) * r->itemdesc->natts);
+		int			j = 0;
 
-		row_as_item(row, desc, sink->itemdesc, v, n);
-		values[2] = heap_copy_tuple_as_datum(heap_form_tuple(sink->itemdesc, v, n), sink->itemdesc);
+		/* the query returns the columns that are not dropped, in order */
+		slot_getallattrs(slot);
+		for (int i = 0; i < r->itemdesc->natts; i++)
+		{
+			bool		dropped = TupleDescAttr(r->itemdesc, i)->attisdropped || j >= desc->natts;
+
+			v[i] = dropped ? (Datum) 0 : slot->tts_values[j];
+			n[i] = dropped ? true : slot->tts_isnull[j];
+			if (!dropped)
+				j++;
+		}
+		values[2] = heap_copy_tuple_as_datum(heap_form_tuple(r->itemdesc, v, n), r->itemdesc);
 	}
-	tuplestore_putvalues(sink->rsinfo->setResult, sink->rsinfo->setDesc, values, nulls);
+	tuplestore_putvalues(r->rsinfo->setResult, r->rsinfo->setDesc, values, nulls);
 	MemoryContextSwitchTo(oldcxt);
-	MemoryContextReset(sink->rowcxt);
+	MemoryContextReset(r->rowcxt);
+	return true;
+}
+
+static void
+mget_shutdown(DestReceiver *self)
+{
+}
+
+static void
+mget_destroy(DestReceiver *self)
+{
 }
 
 /* A member of a request object, or NULL. */
@@ -1223,9 +1780,13 @@ mget_parse_request(JsonbValue *elem, int pos, FindRequest *req)
  * tuplestore before the first is returned, so a bad request returns
  * nothing and the error names it.  A body is at most
  * MGET_MAX_REQUESTS finds of at most FIND_MAX_LIMIT items, so the store is
- * bounded (and spills to disk past work_mem); value-per-call would have to
- * keep a portal open across calls for no gain.  Rows are formed in a
- * per-row context reset after each one.
+ * bounded (and spills to disk past work_mem).  Value-per-call would keep
+ * each flow's portal open across calls, paying a portal, a snapshot push
+ * and a function call per row, and could not take back rows already
+ * returned when a later flow fails.  The executor of each flow's cached
+ * plan writes its rows straight into the tuplestore through a receiver
+ * (MgetReceiver): one copy of each item, formed in a per-row context reset
+ * after each row.
  *
  * Duplicate flowIds are refused: the nested response has one entry per
  * flowId, so a second request for a flow could only overwrite or merge
@@ -1237,7 +1798,7 @@ podrec_mget(PG_FUNCTION_ARGS)
 	Jsonb	   *body;
 	int			n;
 	FindRequest *reqs;
-	MgetSink	sink;
+	MgetReceiver recv;
 	JsonbIterator *it;
 	JsonbValue	elem;
 	JsonbIteratorToken tok;
@@ -1286,22 +1847,37 @@ podrec_mget(PG_FUNCTION_ARGS)
 	}
 
 	InitMaterializedSRF(fcinfo, 0);
-	sink.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	sink.itemdesc = lookup_rowtype_tupdesc(TupleDescAttr(sink.rsinfo->setDesc, 2)->atttypid, -1);
-	sink.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "podrec mget row",
+	memset(&recv, 0, sizeof(recv));
+	recv.pub.receiveSlot = mget_receive;
+	recv.pub.rStartup = mget_startup;
+	recv.pub.rShutdown = mget_shutdown;
+	recv.pub.rDestroy = mget_destroy;
+	recv.pub.mydest = DestTuplestore;
+	recv.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	recv.itemdesc = lookup_rowtype_tupdesc(TupleDescAttr(recv.rsinfo->setDesc, 2)->atttypid, -1);
+	recv.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "podrec mget row",
 										ALLOCSET_DEFAULT_SIZES);
 	SPI_connect();
+	if (n > 0)
+		find_access(&reqs[0]);
+	for (int i = 1; i < n; i++)
+	{
+		reqs[i].as_owner = reqs[0].as_owner;
+		reqs[i].owner = reqs[0].owner;
+		reqs[i].one_account = reqs[0].one_account;
+		reqs[i].tenant = reqs[0].tenant;
+	}
 
 	/* 2. each flow by its own index scans (an unknown flow found on the way) */
 	for (int i = 0; i < n; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		sink.flow_id = PointerGetDatum(reqs[i].flow_id);
-		find_run(&reqs[i], emit_mget_row, &sink);
+		recv.flow_id = PointerGetDatum(reqs[i].flow_id);
+		(void) find_run_dest(&reqs[i], (DestReceiver *) &recv);
 	}
 	SPI_finish();
-	ReleaseTupleDesc(sink.itemdesc);
-	MemoryContextDelete(sink.rowcxt);
+	ReleaseTupleDesc(recv.itemdesc);
+	MemoryContextDelete(recv.rowcxt);
 	return (Datum) 0;
 }
 

@@ -63,6 +63,17 @@ typedef struct FindRequest
 	TimestampTz after_created;
 	int64		after_id;
 	bool		join_by_given;	/* records: limit and skip apply after the join */
+
+	/*
+	 * How the find keeps to the caller's rows (find_access in find.c): with
+	 * as_owner, the query runs as the owner of podrec.items, which bypasses
+	 * row-level security, and states the tenant predicate of the policies
+	 * itself (one_account: account_id = tenant; NULL tenant: no rows).
+	 */
+	bool		as_owner;
+	Oid			owner;
+	bool		one_account;
+	text	   *tenant;
 } FindRequest;
 
 extern void find_parse_params(Jsonb *params, FindMode mode, const char *prefix,

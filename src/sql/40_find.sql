@@ -138,3 +138,22 @@ $$;
 
 COMMENT ON FUNCTION podrec.records(pg_catalog.jsonb) IS
 	'flat records (records_flatten and scanner_account, the account''s name) of completed items, as GET /records of seed 000: params flow_id (default every flow), filter, start_date/end_date (or start/end), limit, skip, sort and order as podrec.find, and join_by (a flat key: records with the same value there become one, the last non-null value of each key winning)';
+
+CREATE FUNCTION podrec.find_policies_known()
+	RETURNS pg_catalog.bool
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT count(*) = 4 AND bool_and(p.polpermissive AND p.polcmd = '*'
+		AND CASE p.polname
+			WHEN 'podrec_tenant' THEN p.polroles = '{0}'
+				AND pg_get_expr(p.polqual, p.polrelid) = '(account_id = ( SELECT podrec.current_account() AS current_account))'
+			WHEN 'podrec_admin' THEN p.polroles = ARRAY['podrec_admin'::regrole]::oid[]
+				AND pg_get_expr(p.polqual, p.polrelid) = 'true'
+			ELSE false END)
+	FROM pg_policy AS p
+	WHERE p.polrelid IN ('podrec.items'::regclass, 'podrec.flows'::regclass)
+$$;
+
+COMMENT ON FUNCTION podrec.find_policies_known() IS
+	'internal: do podrec.items and podrec.flows hold only podrec''s own policies (podrec_tenant and podrec_admin, as installed)? Then the finds state them in their own queries';

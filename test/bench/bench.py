@@ -17,7 +17,8 @@ the same items on one node and on a postgres_fdw coordinator with 1, 2, ...
 shards (clusters of its own on the next ports) and times per-flow pages of
 several flows (an mget) and a flatten-heavy export on both; "find" times
 podrec.mget of 10 flows x 20 items against ten podrec.find calls from the
-client, and pages deep into a flow (after cursor, skip) against the first.  Each suite starts from a fresh
+client, pages deep into a flow (after cursor, skip) against the first, and a
+tenant's page of a selective filter against the superuser's.  Each suite starts from a fresh
 throwaway cluster, generates its data in the server (test/bench/sql) and
 merges its results into results/latest.json, from which results/latest.md and
 results/latest.png are written.
@@ -1052,6 +1053,7 @@ FIND_BIG = int(os.environ.get("BENCH_FIND_BIG", "200000"))
 FIND_DEEP = int(os.environ.get("BENCH_FIND_DEEP", "100000"))
 MGET_GOAL = 0.5       # mget of 10 flows x 20 items: at most this share of ten client finds
 DEEP_GOAL = 2.0       # a page FIND_DEEP items deep: at most this many times the first page
+TENANT_GOAL = 2.0     # a tenant's selective filtered page: at most this many times the superuser's
 
 
 def find_generate(conn):
@@ -1094,25 +1096,31 @@ def suite_find(cluster):
     res = {"items": FIND_ITEMS, "big": FIND_BIG, "deep": FIND_DEEP, "load_s": load_s, "ops": {}}
 
     with conn.cursor() as cur:
-        # As clients call them: SELECT * (the item as one composite value
-        # from mget, as columns from find, which psycopg2 converts), and in
-        # the same form, the item as one composite value from both.
+        # As clients call them, each statement prepared once (PREPARE, then
+        # one EXECUTE a round trip over the Unix socket): SELECT * (the item
+        # as one composite value from mget, as columns from find, which
+        # psycopg2 converts), and in the same form, the item as one
+        # composite value from both.
+        cur.execute("PREPARE bench_mget(jsonb) AS SELECT * FROM podrec.mget($1)")
+        cur.execute("PREPARE bench_find(text, jsonb) AS SELECT * FROM podrec.find($1, $2)")
+        cur.execute("PREPARE bench_find_item(text, jsonb) AS SELECT i FROM podrec.find($1, $2) AS i")
+
         def mget():
-            cur.execute("SELECT * FROM podrec.mget(%s)", (body,))
+            cur.execute("EXECUTE bench_mget(%s)", (body,))
             rows = cur.fetchall()
             assert len(rows) == 200, len(rows)
 
         def ten_finds():
             n = 0
             for f in flows:
-                cur.execute("SELECT * FROM podrec.find(%s, %s)", (f, '{"limit": 20}'))
+                cur.execute("EXECUTE bench_find(%s, %s)", (f, '{"limit": 20}'))
                 n += len(cur.fetchall())
             assert n == 200, n
 
         def ten_finds_composite():
             n = 0
             for f in flows:
-                cur.execute("SELECT i FROM podrec.find(%s, %s) AS i", (f, '{"limit": 20}'))
+                cur.execute("EXECUTE bench_find_item(%s, %s)", (f, '{"limit": 20}'))
                 n += len(cur.fetchall())
             assert n == 200, n
 
@@ -1154,6 +1162,38 @@ def suite_find(cluster):
             sys.exit("bench: the page after the cursor is not the page after skip")
         cur.execute("SELECT string_agg(p, E'\\n') FROM podrec.find_explain('flow-big', %s) AS p", (after,))
         res["plan_after"] = cur.fetchone()[0]
+        cur.execute("SELECT string_agg(p, E'\\n') FROM podrec.find_explain('flow-big', %s) AS p", (skip,))
+        res["plan_skip"] = cur.fetchone()[0]
+
+        # A selective filter (0.1% of the items) as the superuser and as a
+        # tenant of the account (podrec_app): the tenant's find states the
+        # policies itself; with one more policy on podrec.items (restrictive,
+        # USING (true): it changes no answer) it runs under row-level
+        # security, as every tenant's find did before.
+        rare = json.dumps({"limit": 20, "filter": {"kind": "eq.rare"}})
+        cur.execute("CREATE ROLE bench_tenant IN ROLE podrec_app")
+        cur.execute("INSERT INTO podrec.account_roles (role_name, account_id) VALUES ('bench_tenant', 'acme')")
+        answers = {}
+        for name, role, extra in (("filter_page", None, False), ("tenant_filter_page", "bench_tenant", False),
+                                  ("tenant_filter_page_rls", "bench_tenant", True)):
+            if extra:
+                cur.execute("CREATE POLICY bench_extra ON podrec.items AS RESTRICTIVE FOR SELECT TO PUBLIC USING (true)")
+            if role:
+                cur.execute(f"SET ROLE {role}")
+
+            def page():
+                cur.execute("SELECT uid FROM podrec.find('flow-big', %s)", (rare,))
+                answers[name] = [r[0] for r in cur.fetchall()]
+            page()
+            res["ops"][name] = best_of(page, max(REPEAT, 50))
+            cur.execute("SELECT string_agg(p, E'\\n') FROM podrec.find_explain('flow-big', %s) AS p", (rare,))
+            res["plan_" + name] = cur.fetchone()[0]
+            log(f"find: {name}: {res['ops'][name]['best'] * 1000:.3f} ms best of {res['ops'][name]['runs']}")
+            cur.execute("RESET ROLE")
+            if extra:
+                cur.execute("DROP POLICY bench_extra ON podrec.items")
+        if not (answers["filter_page"] == answers["tenant_filter_page"] == answers["tenant_filter_page_rls"]):
+            sys.exit("bench: the tenant's filtered page is not the superuser's")
     conn.close()
     return res
 
@@ -1173,6 +1213,10 @@ def find_targets(res):
         r = ops[name]["best"] / ops["first_page"]["best"]
         rows.append((f"a page {res['deep']:,} items deep ({label}): at most {DEEP_GOAL:g}x the first page",
                      f"<= {DEEP_GOAL:g}x", f"{r:.2f}x", "PASS" if r <= DEEP_GOAL else "FAIL"))
+    if "tenant_filter_page" in ops:
+        r = ops["tenant_filter_page"]["best"] / ops["filter_page"]["best"]
+        rows.append((f"a tenant's page of a selective filter (row-level security) costs at most {TENANT_GOAL:g}x "
+                     f"the superuser's", f"<= {TENANT_GOAL:g}x", f"{r:.2f}x", "PASS" if r <= TENANT_GOAL else "FAIL"))
     return rows
 
 
@@ -1180,8 +1224,9 @@ def report_find(res, out):
     out.append("## Find\n")
     out.append(f"Run {res['date']}. {res['items']:,} items in 50 flows of podrec.items ({res['big']:,} in "
                f"flow-big, the rest spread over 49 flows), loaded with one INSERT ... SELECT in "
-               f"{res['load_s']:.0f} s. Times are measured by a psycopg2 client over the Unix socket, rows "
-               f"fetched, best of the runs shown (median in brackets).\n")
+               f"{res['load_s']:.0f} s. Times are measured by a psycopg2 client over the Unix socket, each "
+               f"statement prepared once (PREPARE, then EXECUTE), rows fetched, best of the runs shown (median "
+               f"in brackets).\n")
     out.append("| operation | runs | best (ms) | median (ms) |")
     out.append("| --- | ---: | ---: | ---: |")
     labels = {"mget_10x20": "podrec.mget of 10 flows x 20 items, one statement (SELECT *)",
@@ -1190,8 +1235,13 @@ def report_find(res, out):
               "mget_response_10x20": "podrec.mget_response of the same body (nested envelope)",
               "first_page": "first page of flow-big (20 items)",
               "after_cursor_page": f"page after a cursor {res['deep']:,} items deep",
-              "skip_page": f"page after skip {res['deep']:,}"}
+              "skip_page": f"page after skip {res['deep']:,}",
+              "filter_page": "page of a selective filter (0.1% of the items), superuser",
+              "tenant_filter_page": "the same page as a tenant (podrec_app): policies stated in the find",
+              "tenant_filter_page_rls": "the same page as a tenant with one more policy: under row-level security"}
     for name, label in labels.items():
+        if name not in res["ops"]:
+            continue
         e = res["ops"][name]
         out.append(f"| {label} | {e['runs']} | {e['best'] * 1000:.3f} | {e['median'] * 1000:.3f} |")
     out.append("")
@@ -1202,6 +1252,13 @@ def report_find(res, out):
     out.append("")
     out.append("Plan of the page after the cursor:\n")
     out.append("```\n" + res["plan_after"] + "\n```\n")
+    for key, label in (("plan_skip", f"the page after skip {res['deep']:,}"),
+                       ("plan_filter_page", "the selective filter, superuser"),
+                       ("plan_tenant_filter_page", "the selective filter, tenant"),
+                       ("plan_tenant_filter_page_rls", "the selective filter, tenant under row-level security")):
+        if key in res:
+            out.append(f"Plan of {label}:\n")
+            out.append("```\n" + res[key] + "\n```\n")
 
 
 # ---------------------------------------------------------------------------

@@ -152,6 +152,35 @@ foreach my $caller (sort keys %callers)
 		: "$caller reads $want through podrec_api.items");
 }
 
+# The find functions (which, under podrec's own policies, state the tenant
+# predicate in their query and run it as the tables' owner): what each caller
+# reaches of account B's flow and items.
+foreach my $caller (sort keys %callers)
+{
+	my $acts = $acts_for{$caller};
+	my $sees_b = $acts eq 'all' || $acts eq 'acct_b';
+	foreach my $q (
+		q{SELECT string_agg(uid || ':' || doc::text, ',' ORDER BY uid) FROM podrec.find('fb', '{"status": ["completed", "cancelled", "error", "in progress"], "limit": 1000}')},
+		q{SELECT string_agg(uid, ',' ORDER BY uid) FROM podrec.find('fb', '{"filter": {"secret": "eq.b-secret"}}')},
+		q{SELECT string_agg(uid, ',' ORDER BY uid) FROM podrec.find('fb', '{"skip": 1, "limit": 5}')},
+		q{SELECT string_agg((item).uid || ':' || (item).doc::text, ',') FROM podrec.mget('[{"flowId": "fb", "params": {"limit": 1000}}]')},
+		q{SELECT podrec.mget_response('[{"flowId": "fb"}]', 'flat')},
+		q{SELECT string_agg(r::text, ',') FROM podrec.records('{"flow_id": "fb", "limit": 1000}') AS r},
+		q{SELECT string_agg(r::text, ',') FROM podrec.records('{"limit": 1000, "filter": {"n": "gte.1"}}') AS r},
+		q{SELECT string_agg(DISTINCT account_id, ',') FROM podrec.records_items('{"limit": 1000}')})
+	{
+		my $got = as($caller, $q);
+		if ($sees_b)
+		{
+			like($got, qr/b00[123]|acct_b/, "$caller reaches account B: $q");
+		}
+		else
+		{
+			ok($got !~ /b-secret|0000b00|acct_b/, "$caller reaches nothing of account B: $q") or diag($got);
+		}
+	}
+}
+
 # ---------------------------------------------------------------------
 # Writes: nothing reaches another account, nothing is created in one.
 # ---------------------------------------------------------------------
