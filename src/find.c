@@ -1214,40 +1214,24 @@ mget_parse_request(JsonbValue *elem, int pos, FindRequest *req)
 }
 
 /*
- * podrec.mget(requests): every request of a seed-002 body answered by its
- * own find, rows in request order, then in the order of each find.
- *
- * Materialized rather than value-per-call: the parameters and filter of
- * every request are checked before any query runs, a flow that does not
- * exist is found when its find returns nothing, and every row is in the
- * tuplestore before the first is returned, so a bad request returns
- * nothing and the error names it.  A body is at most
- * MGET_MAX_REQUESTS finds of at most FIND_MAX_LIMIT items, so the store is
- * bounded (and spills to disk past work_mem); value-per-call would have to
- * keep a portal open across calls for no gain.  Rows are formed in a
- * per-row context reset after each one.
- *
- * Duplicate flowIds are refused: the nested response has one entry per
- * flowId, so a second request for a flow could only overwrite or merge
- * the first.
+ * Check an mget body (NULL for SQL NULL): a JSON array of at most
+ * MGET_MAX_REQUESTS requests, each checked into a FindRequest, no flowId
+ * twice.  Returns the requests and sets *nreqs.
  */
-Datum
-podrec_mget(PG_FUNCTION_ARGS)
+FindRequest *
+mget_parse_body(Jsonb *body, int *nreqs)
 {
-	Jsonb	   *body;
 	int			n;
 	FindRequest *reqs;
-	MgetSink	sink;
 	JsonbIterator *it;
 	JsonbValue	elem;
 	JsonbIteratorToken tok;
 	int			pos = 0;
 
-	if (PG_ARGISNULL(0))
+	if (body == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("requests must not be null")));
-	body = PG_GETARG_JSONB_P(0);
 	if (!JB_ROOT_IS_ARRAY(body) || JB_ROOT_IS_SCALAR(body))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1260,7 +1244,6 @@ podrec_mget(PG_FUNCTION_ARGS)
 				 errmsg("too many requests: %d", n),
 				 errdetail("An mget body holds at most %d requests.", MGET_MAX_REQUESTS)));
 
-	/* 1. every request checked before any runs */
 	reqs = palloc0(sizeof(FindRequest) * Max(n, 1));
 	it = JsonbIteratorInit(&body->root);
 	while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
@@ -1284,6 +1267,37 @@ podrec_mget(PG_FUNCTION_ARGS)
 			}
 		pos++;
 	}
+	*nreqs = n;
+	return reqs;
+}
+
+/*
+ * podrec.mget(requests): every request of a seed-002 body answered by its
+ * own find, rows in request order, then in the order of each find.
+ *
+ * Materialized rather than value-per-call: the parameters and filter of
+ * every request are checked before any query runs, a flow that does not
+ * exist is found when its find returns nothing, and every row is in the
+ * tuplestore before the first is returned, so a bad request returns
+ * nothing and the error names it.  A body is at most
+ * MGET_MAX_REQUESTS finds of at most FIND_MAX_LIMIT items, so the store is
+ * bounded (and spills to disk past work_mem); value-per-call would have to
+ * keep a portal open across calls for no gain.  Rows are formed in a
+ * per-row context reset after each one.
+ *
+ * Duplicate flowIds are refused: the nested response has one entry per
+ * flowId, so a second request for a flow could only overwrite or merge
+ * the first.
+ */
+Datum
+podrec_mget(PG_FUNCTION_ARGS)
+{
+	int			n;
+	FindRequest *reqs;
+	MgetSink	sink;
+
+	/* 1. every request checked before any runs */
+	reqs = mget_parse_body(arg_jsonb(fcinfo, 0), &n);
 
 	InitMaterializedSRF(fcinfo, 0);
 	sink.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;

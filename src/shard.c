@@ -1,0 +1,628 @@
+/*-------------------------------------------------------------------------
+ *
+ * shard.c
+ *	  podrec.mget on a coordinator: one query per shard for all of its
+ *	  flows.
+ *
+ * On a coordinator (podrec.shard_setup) podrec.items is partitioned over
+ * postgres_fdw foreign tables.  Answering an mget flow by flow through the
+ * partitioned table costs every flow a remote cursor (DECLARE, FETCH,
+ * CLOSE), a remote plan, and a batch of fetch_size rows however small the
+ * page (PostgreSQL 15 does not pass a LIMIT through a partitioned table).
+ * shard_setup therefore points podrec.mget at podrec_shard_mget, which
+ *
+ *	1. checks the body exactly as podrec.mget does (mget_parse_body);
+ *	2. looks up, in one query run as the caller, which requested flows the
+ *	   caller sees (row-level security on podrec.flows: a flow of another
+ *	   account does not exist, the error of a single node), the account the
+ *	   caller reads for (none for podrec.is_admin(), else
+ *	   podrec.current_account()), and the foreign server of each flow's
+ *	   partition (the hash bounds of the partitions);
+ *	3. sends every shard that holds a requested flow one statement: a UNION
+ *	   ALL of one branch per flow, each the find of that flow with its
+ *	   filter, time range, cursor, order, LIMIT and OFFSET, and the
+ *	   condition account_id = <the caller's account> unless the caller is
+ *	   an administrator (foreign tables have no row-level security: the
+ *	   tenant condition travels in the statement, before the LIMIT);
+ *	   all shards at once, then the answers are read;
+ *	4. returns the rows in request order, each flow's in its find's order.
+ *
+ * The statements go over postgres_fdw's own connections (its GetConnection
+ * and error reporting, looked up in postgres_fdw's library): the same user
+ * mappings, password rules, remote transaction (REPEATABLE READ, committed
+ * with the local one) and messages ("could not connect to server ...") as
+ * a scan of the partitions.  A stopped shard fails only the mgets that ask
+ * for one of its flows.  These are functions of postgres_fdw for
+ * PostgreSQL 15, which podrec is built for.
+ *
+ * Values travel as SQL literals; the shard's session has the settings
+ * postgres_fdw gives it (search_path pg_catalog, TimeZone GMT, DateStyle
+ * ISO), and times are written as ISO 8601 in UTC.
+ *
+ * Copyright (c) 2026, podrec authors
+ *
+ * IDENTIFICATION
+ *	  src/shard.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "podrec.h"
+
+#include "find.h"
+
+#include "libpq-fe.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "foreign/foreign.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/execnodes.h"
+#include "port/pg_bswap.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/typcache.h"
+
+PG_FUNCTION_INFO_V1(podrec_shard_mget);
+PG_FUNCTION_INFO_V1(podrec_jsonb_image);
+
+/* The byte-order mark of a jsonb image: the stored form is in host order. */
+#ifdef WORDS_BIGENDIAN
+#define JSONB_IMAGE_MARK 'B'
+#else
+#define JSONB_IMAGE_MARK 'L'
+#endif
+
+/*
+ * postgres_fdw's connection functions (contrib/postgres_fdw/connection.c
+ * and postgres_fdw.c of PostgreSQL 15; postgres_fdw.h is not installed).
+ */
+typedef struct PgFdwConnState
+{
+	AsyncRequest *pendingAreq;	/* an asynchronous scan still reading */
+} PgFdwConnState;
+
+typedef PGconn *(*fdw_get_connection_fn) (UserMapping *user, bool will_prep_stmt,
+										  PgFdwConnState **state);
+typedef void (*fdw_release_connection_fn) (PGconn *conn);
+typedef PGresult *(*fdw_get_result_fn) (PGconn *conn, const char *query);
+typedef void (*fdw_report_error_fn) (int elevel, PGresult *res, PGconn *conn,
+									 bool clear, const char *sql);
+typedef void (*fdw_process_pending_fn) (AsyncRequest *areq);
+
+static fdw_get_connection_fn fdw_get_connection = NULL;
+static fdw_release_connection_fn fdw_release_connection = NULL;
+static fdw_get_result_fn fdw_get_result = NULL;
+static fdw_report_error_fn fdw_report_error = NULL;
+static fdw_process_pending_fn fdw_process_pending = NULL;
+
+/* The flows, accounts and servers of a body (one statement, kept). */
+static SPIPlanPtr route_plan = NULL;
+
+/* One shard an mget talks to. */
+typedef struct ShardCall
+{
+	Oid			server;
+	StringInfoData sql;
+	int			nbranches;
+	PGconn	   *conn;
+} ShardCall;
+
+/* One item that came back: its request, its rank, the item. */
+typedef struct ShardRow
+{
+	int			req;
+	int			ord;
+	Datum		item;
+} ShardRow;
+
+/* Find postgres_fdw's functions, once per backend. */
+static void
+load_fdw(void)
+{
+	if (fdw_get_connection != NULL)
+		return;
+	fdw_release_connection = (fdw_release_connection_fn)
+		load_external_function("$libdir/postgres_fdw", "ReleaseConnection", true, NULL);
+	fdw_get_result = (fdw_get_result_fn)
+		load_external_function("$libdir/postgres_fdw", "pgfdw_get_result", true, NULL);
+	fdw_report_error = (fdw_report_error_fn)
+		load_external_function("$libdir/postgres_fdw", "pgfdw_report_error", true, NULL);
+	fdw_process_pending = (fdw_process_pending_fn)
+		load_external_function("$libdir/postgres_fdw", "process_pending_request", true, NULL);
+	fdw_get_connection = (fdw_get_connection_fn)
+		load_external_function("$libdir/postgres_fdw", "GetConnection", true, NULL);
+}
+
+/* A time as an SQL literal in UTC: '2025-01-01 00:00:00.5+00'. */
+static void
+append_time(StringInfo sql, TimestampTz t)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	char		buf[MAXDATELEN + 1];
+
+	if (TIMESTAMP_IS_NOBEGIN(t))
+		appendStringInfoString(sql, "'-infinity'::pg_catalog.timestamptz");
+	else if (TIMESTAMP_IS_NOEND(t))
+		appendStringInfoString(sql, "'infinity'::pg_catalog.timestamptz");
+	else
+	{
+		if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("timestamp out of range")));
+		EncodeDateTime(&tm, fsec, false, 0, NULL, USE_ISO_DATES, buf);
+		appendStringInfo(sql, "'%s+00'::pg_catalog.timestamptz", buf);
+	}
+}
+
+/* A value as an SQL literal of its type, through the type's output function. */
+static void
+append_literal(StringInfo sql, Datum value, Oid type, const char *cast)
+{
+	Oid			out;
+	bool		varlena;
+
+	getTypeOutputInfo(type, &out, &varlena);
+	appendStringInfo(sql, "%s::%s", quote_literal_cstr(OidOutputFunctionCall(out, value)), cast);
+}
+
+/*
+ * The SQL expression a sort orders by, on the shard: the expressions of
+ * podrec.find's own query, so that both order alike.
+ */
+static void
+append_sort_expr(StringInfo sql, const FindRequest *req)
+{
+	switch (req->sort)
+	{
+		case FIND_SORT_CREATED:
+			appendStringInfoString(sql, "i.created_at");
+			break;
+		case FIND_SORT_UPDATED:
+			appendStringInfoString(sql, "i.updated_at");
+			break;
+		case FIND_SORT_STARTED:
+			appendStringInfoString(sql, "COALESCE(i.started_at, '-infinity'::pg_catalog.timestamptz)");
+			break;
+		case FIND_SORT_ENDED:
+			appendStringInfoString(sql, "COALESCE(i.ended_at, '-infinity'::pg_catalog.timestamptz)");
+			break;
+		case FIND_SORT_FLAT:
+			appendStringInfoString(sql, "COALESCE(podrec.flat_get(i.doc, ");
+			append_literal(sql, PointerGetDatum(req->sort_key), TEXTOID, "pg_catalog.text");
+			appendStringInfoString(sql, "), 'null'::pg_catalog.jsonb)");
+			break;
+	}
+}
+
+/*
+ * Append the branch of request reqno (1-based) to a shard's statement: the
+ * find of podrec.find's query (find.c, find_query_text) with its values
+ * written in, the account condition added, and the item's rank.
+ */
+static void
+append_branch(ShardCall *call, const FindRequest *req, int reqno, const char *account,
+			  bool tenant, const char *inner, const char *outer)
+{
+	StringInfo	sql = &call->sql;
+	const char *dir = req->desc ? "DESC" : "ASC";
+	const char *cmp = req->desc ? "OPERATOR(pg_catalog.<)" : "OPERATOR(pg_catalog.>)";
+
+	if (call->nbranches++ > 0)
+		appendStringInfoString(sql, "\nUNION ALL\n");
+	appendStringInfo(sql, "(SELECT %d, pg_catalog.row_number() OVER ()::pg_catalog.int4, %s FROM (SELECT %s "
+					 "FROM podrec.items AS i WHERE i.flow_id OPERATOR(pg_catalog.=) ",
+					 reqno, outer, inner);
+	append_literal(sql, PointerGetDatum(req->flow_id), TEXTOID, "pg_catalog.text");
+	if (tenant)
+	{
+		appendStringInfoString(sql, " AND i.account_id OPERATOR(pg_catalog.=) ");
+		if (account != NULL)
+			appendStringInfo(sql, "%s::pg_catalog.text", quote_literal_cstr(account));
+		else
+			appendStringInfoString(sql, "NULL::pg_catalog.text");
+	}
+	appendStringInfoString(sql, " AND i.status OPERATOR(pg_catalog.=) ANY (");
+	append_literal(sql, req->statuses, TEXTARRAYOID, "pg_catalog.text[]");
+	appendStringInfoChar(sql, ')');
+	if (req->start != DT_NOBEGIN || req->end != DT_NOEND)
+	{
+		appendStringInfoString(sql, " AND i.created_at OPERATOR(pg_catalog.>=) ");
+		append_time(sql, req->start);
+		appendStringInfoString(sql, " AND i.created_at OPERATOR(pg_catalog.<) ");
+		append_time(sql, req->end);
+	}
+	if (req->filter != NULL)
+	{
+		appendStringInfoString(sql, " AND podrec.matches(i.doc, ");
+		append_literal(sql, JsonbPGetDatum(req->filter), JSONBOID, "pg_catalog.jsonb");
+		appendStringInfoChar(sql, ')');
+	}
+	if (req->has_after)
+	{
+		appendStringInfoString(sql, " AND ROW(");
+		if (req->sort != FIND_SORT_CREATED)
+		{
+			append_sort_expr(sql, req);
+			appendStringInfoString(sql, ", ");
+		}
+		appendStringInfo(sql, "i.created_at, i.id) %s ROW(", cmp);
+		if (req->sort == FIND_SORT_FLAT)
+		{
+			append_literal(sql, req->after_value, JSONBOID, "pg_catalog.jsonb");
+			appendStringInfoString(sql, ", ");
+		}
+		else if (req->sort != FIND_SORT_CREATED)
+		{
+			append_time(sql, DatumGetTimestampTz(req->after_value));
+			appendStringInfoString(sql, ", ");
+		}
+		append_time(sql, req->after_created);
+		appendStringInfo(sql, ", " INT64_FORMAT "::pg_catalog.int8)", req->after_id);
+	}
+	appendStringInfoString(sql, " ORDER BY ");
+	if (req->sort != FIND_SORT_CREATED)
+	{
+		append_sort_expr(sql, req);
+		appendStringInfo(sql, " %s, ", dir);
+	}
+	appendStringInfo(sql, "i.created_at %s, i.id %s LIMIT " INT64_FORMAT " OFFSET " INT64_FORMAT ") AS q)",
+					 dir, dir, req->limit, req->skip);
+}
+
+/*
+ * The columns of podrec.items a branch returns: every live column, in
+ * order, from the inner query (i.) or, with images, from the outer one
+ * (q.), where a jsonb column is sent as its image (podrec.jsonb_image).
+ */
+static char *
+item_columns(TupleDesc itemdesc, bool outer)
+{
+	StringInfoData cols;
+
+	initStringInfo(&cols);
+	for (int i = 0; i < itemdesc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(itemdesc, i);
+		const char *name = quote_identifier(NameStr(att->attname));
+
+		if (att->attisdropped)
+			continue;
+		if (cols.len > 0)
+			appendStringInfoString(&cols, ", ");
+		if (!outer)
+			appendStringInfo(&cols, "i.%s", name);
+		else if (att->atttypid == JSONBOID)
+			appendStringInfo(&cols, "podrec.jsonb_image(q.%s)", name);
+		else
+			appendStringInfo(&cols, "q.%s", name);
+	}
+	return cols.data;
+}
+
+/* Order of rows: by request, then by rank. */
+static int
+row_cmp(const void *a, const void *b)
+{
+	const ShardRow *x = (const ShardRow *) a;
+	const ShardRow *y = (const ShardRow *) b;
+
+	if (x->req != y->req)
+		return x->req < y->req ? -1 : 1;
+	if (x->ord != y->ord)
+		return x->ord < y->ord ? -1 : 1;
+	return 0;
+}
+
+/* A binary int4 of a result. */
+static int32
+result_int4(PGresult *res, int row, int col)
+{
+	uint32		v;
+
+	if (PQgetisnull(res, row, col) || PQgetlength(res, row, col) != (int) sizeof(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("a shard answered an mget with a malformed row")));
+	memcpy(&v, PQgetvalue(res, row, col), sizeof(v));
+	return (int32) pg_ntoh32(v);
+}
+
+/*
+ * A jsonb value from its image (podrec.jsonb_image): the byte-order mark
+ * must be this server's, the rest is the value's stored form.
+ */
+static Datum
+jsonb_from_image(const char *image, int len)
+{
+	Jsonb	   *jb;
+
+	if (len < 1 + (int) sizeof(uint32) || image[0] != JSONB_IMAGE_MARK)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("a shard sent a document this server cannot read"),
+				 errdetail("Its image is %s.", len < 1 + (int) sizeof(uint32)
+						   ? "too short" : "of another byte order"),
+				 errhint("Every shard needs the podrec build and the CPU architecture of the coordinator.")));
+	jb = palloc(VARHDRSZ + len - 1);
+	SET_VARSIZE(jb, VARHDRSZ + len - 1);
+	memcpy(VARDATA(jb), image + 1, len - 1);
+	return JsonbPGetDatum(jb);
+}
+
+/*
+ * Read a shard's answer into rows (growing *rows, *nrows, *cap): each row
+ * its request number, rank and the columns of an item, in binary.
+ */
+static void
+read_answer(ShardCall *call, TupleDesc itemdesc, ShardRow **rows, int *nrows, int *cap)
+{
+	PGresult   *volatile res = NULL;
+	int			natts = itemdesc->natts;
+	FmgrInfo   *recv = palloc(sizeof(FmgrInfo) * natts);
+	Oid		   *ioparams = palloc(sizeof(Oid) * natts);
+	Datum	   *values = palloc(sizeof(Datum) * natts);
+	bool	   *nulls = palloc(sizeof(bool) * natts);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(itemdesc, i);
+		Oid			fn;
+
+		if (att->attisdropped || att->atttypid == JSONBOID)
+			continue;
+		getTypeBinaryInputInfo(att->atttypid, &fn, &ioparams[i]);
+		fmgr_info(fn, &recv[i]);
+	}
+
+	PG_TRY();
+	{
+		int			ntuples;
+
+		res = fdw_get_result(call->conn, call->sql.data);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			fdw_report_error(ERROR, res, call->conn, false, call->sql.data);
+		ntuples = PQntuples(res);
+		for (int t = 0; t < ntuples; t++)
+		{
+			int			col = 2;
+			HeapTuple	tup;
+
+			CHECK_FOR_INTERRUPTS();
+			for (int i = 0; i < natts; i++)
+			{
+				Form_pg_attribute att = TupleDescAttr(itemdesc, i);
+
+				values[i] = (Datum) 0;
+				nulls[i] = att->attisdropped || PQgetisnull(res, t, col);
+				if (att->attisdropped)
+					continue;
+				if (nulls[i])
+					;
+				else if (att->atttypid == JSONBOID)
+					values[i] = jsonb_from_image(PQgetvalue(res, t, col), PQgetlength(res, t, col));
+				else
+				{
+					resetStringInfo(&buf);
+					appendBinaryStringInfo(&buf, PQgetvalue(res, t, col), PQgetlength(res, t, col));
+					values[i] = ReceiveFunctionCall(&recv[i], &buf, ioparams[i], att->atttypmod);
+					if (buf.cursor != buf.len)
+						ereport(ERROR,
+								(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+								 errmsg("a shard answered an mget with a malformed value of column \"%s\"",
+										NameStr(att->attname))));
+				}
+				col++;
+			}
+			if (*nrows == *cap)
+			{
+				*cap *= 2;
+				*rows = repalloc_huge(*rows, sizeof(ShardRow) * *cap);
+			}
+			tup = heap_form_tuple(itemdesc, values, nulls);
+			(*rows)[*nrows].req = result_int4(res, t, 0);
+			(*rows)[*nrows].ord = result_int4(res, t, 1);
+			(*rows)[*nrows].item = heap_copy_tuple_as_datum(tup, itemdesc);
+			heap_freetuple(tup);
+			(*nrows)++;
+		}
+	}
+	PG_FINALLY();
+	{
+		if (res != NULL)
+			PQclear(res);
+	}
+	PG_END_TRY();
+}
+
+/*
+ * podrec.jsonb_image(value): the stored form of a jsonb value as bytea,
+ * after a byte-order mark.  A coordinator's mget reads the documents of
+ * its shards so, in binary, rather than as JSON text that the shard would
+ * print and the coordinator parse again (most of the cost of moving an
+ * item).
+ */
+Datum
+podrec_jsonb_image(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
+	Size		len = VARSIZE(jb) - VARHDRSZ;
+	bytea	   *image = palloc(VARHDRSZ + 1 + len);
+
+	SET_VARSIZE(image, VARHDRSZ + 1 + len);
+	VARDATA(image)[0] = JSONB_IMAGE_MARK;
+	memcpy(VARDATA(image) + 1, VARDATA(jb), len);
+	PG_RETURN_BYTEA_P(image);
+}
+
+/*
+ * podrec.mget(requests) on a coordinator: podrec.mget's answer, one
+ * statement per shard.  Materialized as podrec.mget is: every request is
+ * checked, and every shard has answered, before the first row is returned.
+ */
+Datum
+podrec_shard_mget(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo;
+	TupleDesc	itemdesc;
+	FindRequest *reqs;
+	int			n;
+	Oid		   *servers;
+	bool		tenant;
+	char	   *account = NULL;
+	ShardCall  *calls;
+	int			ncalls = 0;
+	ShardRow   *rows;
+	int			nrows = 0;
+	int			cap = 64;
+	char	   *inner;
+	char	   *outer;
+	Datum		flows;
+	Datum	   *ids;
+	Oid			argtype = TEXTARRAYOID;
+	bool		isnull;
+	int			rc;
+
+	reqs = mget_parse_body(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), &n);
+
+	InitMaterializedSRF(fcinfo, 0);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	itemdesc = lookup_rowtype_tupdesc_copy(TupleDescAttr(rsinfo->setDesc, 2)->atttypid, -1);
+	if (n == 0)
+		return (Datum) 0;
+	load_fdw();
+
+	/* 1. the caller's flows, its account, the server of each flow */
+	ids = palloc(sizeof(Datum) * n);
+	for (int i = 0; i < n; i++)
+		ids[i] = PointerGetDatum(reqs[i].flow_id);
+	flows = PointerGetDatum(construct_array(ids, n, TEXTOID, -1, false, TYPALIGN_INT));
+	servers = palloc0(sizeof(Oid) * n);
+
+	SPI_connect();
+	if (route_plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(
+									   "WITH p AS MATERIALIZED ("
+									   " SELECT t.ftserver AS server, b.m[1]::pg_catalog.int4 AS modulus,"
+									   "  b.m[2]::pg_catalog.int4 AS remainder"
+									   " FROM pg_catalog.pg_inherits AS h"
+									   " JOIN pg_catalog.pg_foreign_table AS t ON t.ftrelid OPERATOR(pg_catalog.=) h.inhrelid"
+									   " JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) h.inhrelid"
+									   " CROSS JOIN LATERAL pg_catalog.regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid),"
+									   "  'modulus (\\d+), remainder (\\d+)') AS b (m)"
+									   " WHERE h.inhparent OPERATOR(pg_catalog.=) 'podrec.items'::pg_catalog.regclass)"
+									   "SELECT r.n::pg_catalog.int4, f.id IS NOT NULL, p.server,"
+									   " podrec.is_admin(), podrec.current_account()"
+									   " FROM pg_catalog.unnest($1) WITH ORDINALITY AS r (flow, n)"
+									   " LEFT JOIN podrec.flows AS f ON f.id OPERATOR(pg_catalog.=) r.flow"
+									   " LEFT JOIN p ON pg_catalog.satisfies_hash_partition('podrec.items'::pg_catalog.regclass,"
+									   "  p.modulus, p.remainder, r.flow)"
+									   " ORDER BY 1",
+									   1, &argtype);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_prepare failed for the shards of an mget: %s", SPI_result_code_string(SPI_result));
+		route_plan = plan;
+	}
+	rc = SPI_execute_plan(route_plan, &flows, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan failed for the shards of an mget: %s", SPI_result_code_string(rc));
+	tenant = !DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
+	{
+		Datum		a = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull);
+
+		if (!isnull)
+			account = MemoryContextStrdup(rsinfo->econtext->ecxt_per_query_memory, TextDatumGetCString(a));
+	}
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	row = SPI_tuptable->vals[r];
+		int			i = DatumGetInt32(SPI_getbinval(row, SPI_tuptable->tupdesc, 1, &isnull)) - 1;
+		bool		seen = DatumGetBool(SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull));
+		Datum		server = SPI_getbinval(row, SPI_tuptable->tupdesc, 3, &isnull);
+
+		if (!seen)
+		{
+			/* the first request in order, as podrec.mget reports it */
+			char	   *id = text_to_cstring(reqs[i].flow_id);
+			int			len = strlen(id);
+			int			cut = pg_mbcharcliplen(id, len, 40);
+
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("%sflow \"%.*s%s\" does not exist", reqs[i].prefix, cut, id,
+							cut < len ? "..." : "")));
+		}
+		servers[i] = isnull ? InvalidOid : DatumGetObjectId(server);
+	}
+	SPI_finish();
+
+	/* 2. one statement per shard, sent to every shard before any is read */
+	inner = item_columns(itemdesc, false);
+	outer = item_columns(itemdesc, true);
+	calls = palloc0(sizeof(ShardCall) * n);
+	for (int i = 0; i < n; i++)
+	{
+		ShardCall  *call = NULL;
+
+		if (!OidIsValid(servers[i]) || reqs[i].limit == 0)
+			continue;			/* no partition holds it, or nothing asked */
+		for (int c = 0; c < ncalls; c++)
+			if (calls[c].server == servers[i])
+				call = &calls[c];
+		if (call == NULL)
+		{
+			call = &calls[ncalls++];
+			call->server = servers[i];
+			initStringInfo(&call->sql);
+			/* no ORDER BY: the rows are sorted here, by request and rank */
+			appendStringInfoString(&call->sql, "SELECT * FROM (\n");
+		}
+		append_branch(call, &reqs[i], i + 1, account, tenant, inner, outer);
+	}
+	for (int c = 0; c < ncalls; c++)
+	{
+		ShardCall  *call = &calls[c];
+		PgFdwConnState *state = NULL;
+
+		appendStringInfoString(&call->sql, "\n) AS a");
+		call->conn = fdw_get_connection(GetUserMapping(GetUserId(), call->server), false, &state);
+		if (state != NULL && state->pendingAreq != NULL)
+			fdw_process_pending(state->pendingAreq);
+		/* binary: documents come as their images, not as JSON text */
+		if (!PQsendQueryParams(call->conn, call->sql.data, 0, NULL, NULL, NULL, NULL, 1))
+			fdw_report_error(ERROR, NULL, call->conn, false, call->sql.data);
+	}
+
+	/* 3. the answers, in request order */
+	rows = palloc(sizeof(ShardRow) * cap);
+	for (int c = 0; c < ncalls; c++)
+	{
+		read_answer(&calls[c], itemdesc, &rows, &nrows, &cap);
+		fdw_release_connection(calls[c].conn);
+	}
+	qsort(rows, nrows, sizeof(ShardRow), row_cmp);
+	for (int r = 0; r < nrows; r++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		values[0] = PointerGetDatum(reqs[rows[r].req - 1].flow_id);
+		values[1] = Int32GetDatum(rows[r].ord);
+		values[2] = rows[r].item;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
