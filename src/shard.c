@@ -1,15 +1,16 @@
 /*-------------------------------------------------------------------------
  *
  * shard.c
- *	  podrec.mget on a coordinator: one query per shard for all of its
- *	  flows.
+ *	  podrec.mget and podrec.find on a coordinator: one statement per
+ *	  shard for all of its flows.
  *
  * On a coordinator (podrec.shard_setup) podrec.items is partitioned over
  * postgres_fdw foreign tables.  Answering an mget flow by flow through the
  * partitioned table costs every flow a remote cursor (DECLARE, FETCH,
  * CLOSE), a remote plan, and a batch of fetch_size rows however small the
  * page (PostgreSQL 15 does not pass a LIMIT through a partitioned table).
- * shard_setup therefore points podrec.mget at podrec_shard_mget, which
+ * shard_setup therefore points podrec.mget at podrec_shard_mget (and
+ * podrec.find at podrec_shard_find, a single request), which
  *
  *	1. checks the body exactly as podrec.mget does (mget_parse_body);
  *	2. looks up, in one query run as the caller, which requested flows the
@@ -71,6 +72,7 @@
 #include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(podrec_shard_mget);
+PG_FUNCTION_INFO_V1(podrec_shard_find);
 PG_FUNCTION_INFO_V1(podrec_jsonb_image);
 
 /* The byte-order mark of a jsonb image: the stored form is in host order. */
@@ -120,7 +122,7 @@ typedef struct ShardRow
 {
 	int			req;
 	int			ord;
-	Datum		item;
+	HeapTuple	item;
 } ShardRow;
 
 /* Find postgres_fdw's functions, once per backend. */
@@ -397,8 +399,6 @@ read_answer(ShardCall *call, TupleDesc itemdesc, ShardRow **rows, int *nrows, in
 		for (int t = 0; t < ntuples; t++)
 		{
 			int			col = 2;
-			HeapTuple	tup;
-
 			CHECK_FOR_INTERRUPTS();
 			for (int i = 0; i < natts; i++)
 			{
@@ -430,11 +430,9 @@ read_answer(ShardCall *call, TupleDesc itemdesc, ShardRow **rows, int *nrows, in
 				*cap *= 2;
 				*rows = repalloc_huge(*rows, sizeof(ShardRow) * *cap);
 			}
-			tup = heap_form_tuple(itemdesc, values, nulls);
 			(*rows)[*nrows].req = result_int4(res, t, 0);
 			(*rows)[*nrows].ord = result_int4(res, t, 1);
-			(*rows)[*nrows].item = heap_copy_tuple_as_datum(tup, itemdesc);
-			heap_freetuple(tup);
+			(*rows)[*nrows].item = heap_form_tuple(itemdesc, values, nulls);
 			(*nrows)++;
 		}
 	}
@@ -467,17 +465,13 @@ podrec_jsonb_image(PG_FUNCTION_ARGS)
 }
 
 /*
- * podrec.mget(requests) on a coordinator: podrec.mget's answer, one
- * statement per shard.  Materialized as podrec.mget is: every request is
- * checked, and every shard has answered, before the first row is returned.
+ * The items of n checked finds, from the shards: into *rows (*nrows of
+ * them), sorted by request and rank.  Raises the error of a single node for
+ * the first request whose flow the caller does not see.
  */
-Datum
-podrec_shard_mget(PG_FUNCTION_ARGS)
+static void
+shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int *nrowsp)
 {
-	ReturnSetInfo *rsinfo;
-	TupleDesc	itemdesc;
-	FindRequest *reqs;
-	int			n;
 	Oid		   *servers;
 	bool		tenant;
 	char	   *account = NULL;
@@ -493,14 +487,12 @@ podrec_shard_mget(PG_FUNCTION_ARGS)
 	Oid			argtype = TEXTARRAYOID;
 	bool		isnull;
 	int			rc;
+	MemoryContext cxt = CurrentMemoryContext;
 
-	reqs = mget_parse_body(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), &n);
-
-	InitMaterializedSRF(fcinfo, 0);
-	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	itemdesc = lookup_rowtype_tupdesc_copy(TupleDescAttr(rsinfo->setDesc, 2)->atttypid, -1);
+	*rowsp = NULL;
+	*nrowsp = 0;
 	if (n == 0)
-		return (Datum) 0;
+		return;
 	load_fdw();
 
 	/* 1. the caller's flows, its account, the server of each flow */
@@ -544,7 +536,7 @@ podrec_shard_mget(PG_FUNCTION_ARGS)
 		Datum		a = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull);
 
 		if (!isnull)
-			account = MemoryContextStrdup(rsinfo->econtext->ecxt_per_query_memory, TextDatumGetCString(a));
+			account = MemoryContextStrdup(cxt, TextDatumGetCString(a));
 	}
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
@@ -614,6 +606,30 @@ podrec_shard_mget(PG_FUNCTION_ARGS)
 		fdw_release_connection(calls[c].conn);
 	}
 	qsort(rows, nrows, sizeof(ShardRow), row_cmp);
+	*rowsp = rows;
+	*nrowsp = nrows;
+}
+
+/*
+ * podrec.mget(requests) on a coordinator: podrec.mget's answer, one
+ * statement per shard.  Materialized as podrec.mget is: every request is
+ * checked, and every shard has answered, before the first row is returned.
+ */
+Datum
+podrec_shard_mget(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo;
+	TupleDesc	itemdesc;
+	FindRequest *reqs;
+	int			n;
+	ShardRow   *rows;
+	int			nrows;
+
+	reqs = mget_parse_body(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), &n);
+	InitMaterializedSRF(fcinfo, 0);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	itemdesc = lookup_rowtype_tupdesc_copy(TupleDescAttr(rsinfo->setDesc, 2)->atttypid, -1);
+	shard_answer(reqs, n, itemdesc, &rows, &nrows);
 	for (int r = 0; r < nrows; r++)
 	{
 		Datum		values[3];
@@ -621,8 +637,35 @@ podrec_shard_mget(PG_FUNCTION_ARGS)
 
 		values[0] = PointerGetDatum(reqs[rows[r].req - 1].flow_id);
 		values[1] = Int32GetDatum(rows[r].ord);
-		values[2] = rows[r].item;
+		values[2] = heap_copy_tuple_as_datum(rows[r].item, itemdesc);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	return (Datum) 0;
+}
+
+/*
+ * podrec.find(flow_id, params) on a coordinator: podrec.find's answer, one
+ * statement to the flow's shard that carries the LIMIT (rather than a
+ * cursor over the partitioned table and a batch of fetch_size rows).
+ */
+Datum
+podrec_shard_find(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo;
+	FindRequest req;
+	ShardRow   *rows;
+	int			nrows;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("flow_id must not be null")));
+	find_parse_params(PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1), FIND_MODE_FIND, "", &req);
+	req.flow_id = PG_GETARG_TEXT_PP(0);
+	InitMaterializedSRF(fcinfo, 0);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	shard_answer(&req, 1, rsinfo->setDesc, &rows, &nrows);
+	for (int r = 0; r < nrows; r++)
+		tuplestore_puttuple(rsinfo->setResult, rows[r].item);
 	return (Datum) 0;
 }

@@ -328,11 +328,14 @@ BEGIN
 	FOR j IN 1 .. cardinality(fsigs) LOOP
 		-- By oid: a function taking the row type now names podrec.items_unsharded.
 		SELECT p.proacl, p.oid::regprocedure::text INTO facls, fsig FROM pg_proc AS p WHERE p.oid = foids[j];
-		IF fsigs[j] = 'podrec.mget(jsonb)' THEN
+		IF fsigs[j] IN ('podrec.mget(jsonb)', 'podrec.find(text,jsonb)') THEN
 			-- On a coordinator, mget sends each shard one statement for all of
-			-- its flows (src/shard.c) rather than reading the partitioned table
-			-- flow by flow; it talks to the shards, so it is not parallel safe.
-			fdefs[j] := replace(replace(fdefs[j], '$function$podrec_mget$function$', '$function$podrec_shard_mget$function$'),
+			-- its flows, and find one to its flow's shard (src/shard.c), rather
+			-- than reading the partitioned table flow by flow; they talk to the
+			-- shards, so they are not parallel safe.
+			fdefs[j] := replace(replace(replace(fdefs[j],
+				'$function$podrec_mget$function$', '$function$podrec_shard_mget$function$'),
+				'$function$podrec_find$function$', '$function$podrec_shard_find$function$'),
 				'PARALLEL SAFE', 'PARALLEL RESTRICTED');
 		END IF;
 		EXECUTE format('ALTER EXTENSION podrec DROP FUNCTION %s', fsig);

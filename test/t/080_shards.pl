@@ -120,7 +120,8 @@ push @CALLS, [ 'flatten per flow, on the shards', q{SET enable_partitionwise_agg
 # The finding API: find, mget (every parameter), mget_response, cursors,
 # records_list; as the superuser and as the tenant app (acct_1, the odd
 # flows).  On a coordinator mget sends each shard one statement for its
-# flows (podrec_shard_mget); find and records_list read podrec.items.
+# flows (podrec_shard_mget), find one to its flow's shard; records_list reads
+# podrec.items.
 my $MGET_MIXED = q{[{"flowId": "flow_4", "params": {"filter": "n=gt.900", "limit": 30}},
 	{"flowId": "flow_5", "params": {"sort": "operator.name", "order": "asc", "limit": 15, "skip": 4}},
 	{"flowId": "flow_6", "params": {"status": ["error", "cancelled"], "sort": "updated_at", "limit": 10}},
@@ -251,6 +252,9 @@ my @stmts = $log =~ /(execute <unnamed>: SELECT \* FROM \()/g;
 is(scalar @stmts, 1, 'in one statement');
 is($coord->safe_psql('postgres', q{SET ROLE app; SELECT count(*) FROM podrec.find('flow_5', '{"limit": 5}') AS i WHERE i.account_id = 'acct_1'}),
 	'5', "a tenant's find returns full pages of its own items only");
+$log = slurp_file($shard5->logfile, $logpos);
+@stmts = $log =~ /(execute <unnamed>: SELECT \* FROM \()/g;
+is(scalar @stmts, 2, 'a find sends its shard one statement too');
 is($coord->safe_psql('postgres', q{SET ROLE app; SELECT count(*) FROM podrec.items WHERE flow_id = 'flow_5' AND account_id <> 'acct_1'}),
 	'0', 'podrec.items shows a tenant its own items only');
 is($coord->safe_psql('postgres', q{SELECT (m.item).uid FROM podrec.mget('[{"flowId": "flow_5", "params": {"limit": 1}}]') AS m}),
