@@ -28,17 +28,20 @@
  *	   all shards at once, then the answers are read;
  *	4. returns the rows in request order, each flow's in its find's order.
  *
- * The statements go over postgres_fdw's own connections (its GetConnection
- * and error reporting, looked up in postgres_fdw's library): the same user
- * mappings, password rules, remote transaction (REPEATABLE READ, committed
- * with the local one) and messages ("could not connect to server ...") as
- * a scan of the partitions.  A stopped shard fails only the mgets that ask
- * for one of its flows.  These are functions of postgres_fdw for
- * PostgreSQL 15, which podrec is built for.
+ * The statements go over connections of podrec's own, one per foreign
+ * server and user mapping, kept for the session and opened with the
+ * options of the server and the mapping under postgres_fdw's rules (a role
+ * that is not a superuser needs a password unless a superuser set
+ * password_required 'false').  Each statement runs by itself on the shard
+ * (autocommit): one round trip per shard, where a postgres_fdw connection
+ * would add a remote START TRANSACTION and COMMIT.  The shards are read at
+ * once; a stopped shard fails only the mgets that ask for one of its
+ * flows, with postgres_fdw's message (could not connect to server "...").
  *
- * Values travel as SQL literals; the shard's session has the settings
- * postgres_fdw gives it (search_path pg_catalog, TimeZone GMT, DateStyle
- * ISO), and times are written as ISO 8601 in UTC.
+ * Values travel as SQL literals (times as ISO 8601 in UTC); the shard's
+ * session has search_path pg_catalog and this database's encoding, which
+ * the shard's database must have.  Answers come in binary: documents as
+ * their stored form (podrec.jsonb_image), text as it is.
  *
  * Copyright (c) 2026, podrec authors
  *
@@ -55,6 +58,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "commands/defrem.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "foreign/foreign.h"
@@ -62,8 +66,9 @@
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "nodes/execnodes.h"
+#include "pgstat.h"
 #include "port/pg_bswap.h"
+#include "storage/latch.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -83,27 +88,20 @@ PG_FUNCTION_INFO_V1(podrec_jsonb_image);
 #endif
 
 /*
- * postgres_fdw's connection functions (contrib/postgres_fdw/connection.c
- * and postgres_fdw.c of PostgreSQL 15; postgres_fdw.h is not installed).
+ * A connection to a shard, kept for the life of the backend: for one
+ * foreign server and user mapping, with the libpq options they had.
  */
-typedef struct PgFdwConnState
+typedef struct ShardConn
 {
-	AsyncRequest *pendingAreq;	/* an asynchronous scan still reading */
-} PgFdwConnState;
+	Oid			server;
+	Oid			umid;
+	char	   *options;		/* "keyword=value\n"..., to see a change */
+	PGconn	   *conn;
+} ShardConn;
 
-typedef PGconn *(*fdw_get_connection_fn) (UserMapping *user, bool will_prep_stmt,
-										  PgFdwConnState **state);
-typedef void (*fdw_release_connection_fn) (PGconn *conn);
-typedef PGresult *(*fdw_get_result_fn) (PGconn *conn, const char *query);
-typedef void (*fdw_report_error_fn) (int elevel, PGresult *res, PGconn *conn,
-									 bool clear, const char *sql);
-typedef void (*fdw_process_pending_fn) (AsyncRequest *areq);
-
-static fdw_get_connection_fn fdw_get_connection = NULL;
-static fdw_release_connection_fn fdw_release_connection = NULL;
-static fdw_get_result_fn fdw_get_result = NULL;
-static fdw_report_error_fn fdw_report_error = NULL;
-static fdw_process_pending_fn fdw_process_pending = NULL;
+#define SHARD_MAX_CONNS 64
+static ShardConn shard_conns[SHARD_MAX_CONNS];
+static int	shard_nconns = 0;
 
 /* The flows, accounts and servers of a body (one statement, kept). */
 static SPIPlanPtr route_plan = NULL;
@@ -112,6 +110,7 @@ static SPIPlanPtr route_plan = NULL;
 typedef struct ShardCall
 {
 	Oid			server;
+	const char *servername;
 	StringInfoData sql;
 	int			nbranches;
 	PGconn	   *conn;
@@ -125,22 +124,242 @@ typedef struct ShardRow
 	HeapTuple	item;
 } ShardRow;
 
-/* Find postgres_fdw's functions, once per backend. */
+/* Forget a connection, and close it. */
 static void
-load_fdw(void)
+shard_disconnect(ShardConn *sc)
 {
-	if (fdw_get_connection != NULL)
-		return;
-	fdw_release_connection = (fdw_release_connection_fn)
-		load_external_function("$libdir/postgres_fdw", "ReleaseConnection", true, NULL);
-	fdw_get_result = (fdw_get_result_fn)
-		load_external_function("$libdir/postgres_fdw", "pgfdw_get_result", true, NULL);
-	fdw_report_error = (fdw_report_error_fn)
-		load_external_function("$libdir/postgres_fdw", "pgfdw_report_error", true, NULL);
-	fdw_process_pending = (fdw_process_pending_fn)
-		load_external_function("$libdir/postgres_fdw", "process_pending_request", true, NULL);
-	fdw_get_connection = (fdw_get_connection_fn)
-		load_external_function("$libdir/postgres_fdw", "GetConnection", true, NULL);
+	if (sc->conn != NULL)
+		PQfinish(sc->conn);
+	sc->conn = NULL;
+}
+
+/* Is an option of a server or user mapping one that libpq takes? */
+static bool
+libpq_option(const char *name)
+{
+	static PQconninfoOption *defaults = NULL;
+
+	if (defaults == NULL)
+	{
+		defaults = PQconndefaults();
+		if (defaults == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+	}
+	/* the coordinator sets these itself */
+	if (strcmp(name, "client_encoding") == 0 || strcmp(name, "fallback_application_name") == 0)
+		return false;
+	for (PQconninfoOption *o = defaults; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, name) == 0 && strchr(o->dispchar, 'D') == NULL)
+			return true;
+	return false;
+}
+
+/*
+ * The connection to a shard for the caller's user mapping, opened on first
+ * use (or when the options changed, or the connection broke).  The rules
+ * are postgres_fdw's: the libpq options of the foreign server and of the
+ * user mapping; a role that is not a superuser must give a password, and
+ * the shard must ask for it, unless a superuser set password_required
+ * 'false' on the mapping.  The session has search_path pg_catalog and the
+ * coordinator's encoding, which the shard's database must have.
+ */
+static PGconn *
+shard_connection(Oid serverid)
+{
+	ForeignServer *server = GetForeignServer(serverid);
+	UserMapping *um = GetUserMapping(GetUserId(), serverid);
+	List	   *opts = list_concat(list_copy(server->options), um->options);
+	const char **keys = palloc(sizeof(char *) * (list_length(opts) + 3));
+	const char **vals = palloc(sizeof(char *) * (list_length(opts) + 3));
+	int			n = 0;
+	bool		has_password = false;
+	bool		password_required = true;
+	StringInfoData key;
+	ShardConn  *sc = NULL;
+	ListCell   *lc;
+	PGconn	   *conn;
+	PGresult   *res;
+	const char *encoding;
+
+	initStringInfo(&key);
+	foreach(lc, opts)
+	{
+		DefElem    *d = (DefElem *) lfirst(lc);
+
+		if (strcmp(d->defname, "password_required") == 0)
+			password_required = defGetBoolean(d);
+		if (!libpq_option(d->defname))
+			continue;
+		if (strcmp(d->defname, "password") == 0)
+			has_password = true;
+		keys[n] = d->defname;
+		vals[n] = defGetString(d);
+		appendStringInfo(&key, "%s=%s\n", keys[n], vals[n]);
+		n++;
+	}
+	keys[n] = "fallback_application_name";
+	vals[n++] = "podrec";
+	keys[n] = "client_encoding";
+	vals[n++] = GetDatabaseEncodingName();
+	keys[n] = NULL;
+	vals[n] = NULL;
+
+	for (int i = 0; i < shard_nconns; i++)
+		if (shard_conns[i].server == serverid && shard_conns[i].umid == um->umid)
+			sc = &shard_conns[i];
+	if (sc != NULL && sc->conn != NULL)
+	{
+		if (strcmp(sc->options, key.data) == 0 && PQstatus(sc->conn) == CONNECTION_OK &&
+			PQtransactionStatus(sc->conn) == PQTRANS_IDLE)
+			return sc->conn;
+		shard_disconnect(sc);
+	}
+	if (sc == NULL)
+	{
+		if (shard_nconns == SHARD_MAX_CONNS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many shard connections in this session"),
+					 errdetail("A session keeps at most %d.", SHARD_MAX_CONNS)));
+		sc = &shard_conns[shard_nconns++];
+		sc->server = serverid;
+		sc->umid = um->umid;
+		sc->options = NULL;
+		sc->conn = NULL;
+	}
+
+	if (!superuser_arg(um->userid) && password_required && !has_password)
+		ereport(ERROR,
+				(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
+				 errmsg("password is required"),
+				 errdetail("Non-superusers must provide a password in the user mapping.")));
+	conn = PQconnectdbParams(keys, vals, false);
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
+	{
+		char	   *msg = pchomp(conn != NULL ? PQerrorMessage(conn) : "out of memory");
+
+		if (conn != NULL)
+			PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
+				 errmsg("could not connect to server \"%s\"", server->servername),
+				 errdetail_internal("%s", msg)));
+	}
+	if (!superuser_arg(um->userid) && password_required && !PQconnectionUsedPassword(conn))
+	{
+		PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
+				 errmsg("password is required"),
+				 errdetail("Non-superuser cannot connect if the server does not request a password."),
+				 errhint("Target server's authentication method must be changed or set the password_required=false in the user mapping attributes.")));
+	}
+	encoding = PQparameterStatus(conn, "server_encoding");
+	if (encoding == NULL || strcmp(encoding, GetDatabaseEncodingName()) != 0)
+	{
+		char	   *theirs = pstrdup(encoding != NULL ? encoding : "unknown");
+
+		PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("the database of server \"%s\" has encoding %s, this one %s",
+						server->servername, theirs, GetDatabaseEncodingName()),
+				 errhint("A podrec shard's database needs the coordinator's encoding.")));
+	}
+	res = PQexec(conn, "SET search_path = pg_catalog");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	{
+		char	   *msg = pchomp(PQerrorMessage(conn));
+
+		PQclear(res);
+		PQfinish(conn);
+		ereport(ERROR,
+				(errcode(ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION),
+				 errmsg("could not set up the connection to server \"%s\"", server->servername),
+				 errdetail_internal("%s", msg)));
+	}
+	PQclear(res);
+	if (sc->options != NULL)
+		pfree(sc->options);
+	sc->options = MemoryContextStrdup(TopMemoryContext, key.data);
+	sc->conn = conn;
+	return conn;
+}
+
+/* The kept connection of a PGconn, or NULL. */
+static ShardConn *
+shard_conn_of(PGconn *conn)
+{
+	for (int i = 0; i < shard_nconns; i++)
+		if (shard_conns[i].conn == conn)
+			return &shard_conns[i];
+	return NULL;
+}
+
+/*
+ * Wait, interruptibly, for the answer of the statement in flight on conn:
+ * its last result.  A shard that dies meanwhile is reported by name.
+ */
+static PGresult *
+shard_result(PGconn *conn, const char *servername)
+{
+	PGresult   *last = NULL;
+
+	for (;;)
+	{
+		PGresult   *r;
+
+		while (PQisBusy(conn))
+		{
+			int			rc = WaitLatchOrSocket(MyLatch,
+											   WL_LATCH_SET | WL_SOCKET_READABLE | WL_EXIT_ON_PM_DEATH,
+											   PQsocket(conn), -1L, PG_WAIT_EXTENSION);
+
+			if (rc & WL_LATCH_SET)
+			{
+				ResetLatch(MyLatch);
+				CHECK_FOR_INTERRUPTS();
+			}
+			if ((rc & WL_SOCKET_READABLE) && !PQconsumeInput(conn))
+				ereport(ERROR,
+						(errcode(ERRCODE_CONNECTION_FAILURE),
+						 errmsg("lost the connection to server \"%s\"", servername),
+						 errdetail_internal("%s", pchomp(PQerrorMessage(conn)))));
+		}
+		r = PQgetResult(conn);
+		if (r == NULL)
+			break;
+		if (last != NULL)
+			PQclear(last);
+		last = r;
+	}
+	return last;
+}
+
+/* Raise the error a shard answered with, as its own. */
+static void pg_attribute_noreturn()
+shard_error(PGresult *res, PGconn *conn, const char *servername, const char *sql)
+{
+	const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *detail = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	const char *hint = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
+	int			code = state != NULL
+		? MAKE_SQLSTATE(state[0], state[1], state[2], state[3], state[4])
+		: ERRCODE_CONNECTION_FAILURE;
+	char	   *msg = pstrdup(primary != NULL ? primary : pchomp(PQerrorMessage(conn)));
+	char	   *d = detail != NULL ? pstrdup(detail) : NULL;
+	char	   *h = hint != NULL ? pstrdup(hint) : NULL;
+
+	ereport(ERROR,
+			(errcode(code),
+			 primary != NULL ? errmsg_internal("%s", msg)
+			 : errmsg("lost the connection to server \"%s\"", servername),
+			 primary == NULL ? errdetail_internal("%s", msg) : d != NULL ? errdetail_internal("%s", d) : 0,
+			 h != NULL ? errhint("%s", h) : 0,
+			 errcontext("statement on server \"%s\": %.200s", servername, sql)));
 }
 
 /* A time as an SQL literal in UTC: '2025-01-01 00:00:00.5+00'. */
@@ -382,7 +601,7 @@ read_answer(ShardCall *call, TupleDesc itemdesc, ShardRow **rows, int *nrows, in
 		Form_pg_attribute att = TupleDescAttr(itemdesc, i);
 		Oid			fn;
 
-		if (att->attisdropped || att->atttypid == JSONBOID)
+		if (att->attisdropped || att->atttypid == JSONBOID || att->atttypid == TEXTOID)
 			continue;
 		getTypeBinaryInputInfo(att->atttypid, &fn, &ioparams[i]);
 		fmgr_info(fn, &recv[i]);
@@ -392,9 +611,9 @@ read_answer(ShardCall *call, TupleDesc itemdesc, ShardRow **rows, int *nrows, in
 	{
 		int			ntuples;
 
-		res = fdw_get_result(call->conn, call->sql.data);
+		res = shard_result(call->conn, call->servername);
 		if (PQresultStatus(res) != PGRES_TUPLES_OK)
-			fdw_report_error(ERROR, res, call->conn, false, call->sql.data);
+			shard_error(res, call->conn, call->servername, call->sql.data);
 		ntuples = PQntuples(res);
 		for (int t = 0; t < ntuples; t++)
 		{
@@ -412,6 +631,15 @@ read_answer(ShardCall *call, TupleDesc itemdesc, ShardRow **rows, int *nrows, in
 					;
 				else if (att->atttypid == JSONBOID)
 					values[i] = jsonb_from_image(PQgetvalue(res, t, col), PQgetlength(res, t, col));
+				else if (att->atttypid == TEXTOID)
+				{
+					/* in this database's encoding (the shard's too): kept as it is */
+					const char *v = PQgetvalue(res, t, col);
+					int			len = PQgetlength(res, t, col);
+
+					(void) pg_verify_mbstr(GetDatabaseEncoding(), v, len, false);
+					values[i] = PointerGetDatum(cstring_to_text_with_len(v, len));
+				}
 				else
 				{
 					resetStringInfo(&buf);
@@ -493,7 +721,6 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 	*nrowsp = 0;
 	if (n == 0)
 		return;
-	load_fdw();
 
 	/* 1. the caller's flows, its account, the server of each flow */
 	ids = palloc(sizeof(Datum) * n);
@@ -584,27 +811,46 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 		}
 		append_branch(call, &reqs[i], i + 1, account, tenant, inner, outer);
 	}
-	for (int c = 0; c < ncalls; c++)
-	{
-		ShardCall  *call = &calls[c];
-		PgFdwConnState *state = NULL;
-
-		appendStringInfoString(&call->sql, "\n) AS a");
-		call->conn = fdw_get_connection(GetUserMapping(GetUserId(), call->server), false, &state);
-		if (state != NULL && state->pendingAreq != NULL)
-			fdw_process_pending(state->pendingAreq);
-		/* binary: documents come as their images, not as JSON text */
-		if (!PQsendQueryParams(call->conn, call->sql.data, 0, NULL, NULL, NULL, NULL, 1))
-			fdw_report_error(ERROR, NULL, call->conn, false, call->sql.data);
-	}
-
-	/* 3. the answers, in request order */
+	/*
+	 * A statement on each shard, then the answers; on an error every
+	 * connection still busy is closed (which ends its statement on the shard).
+	 */
 	rows = palloc(sizeof(ShardRow) * cap);
-	for (int c = 0; c < ncalls; c++)
+	PG_TRY();
 	{
-		read_answer(&calls[c], itemdesc, &rows, &nrows, &cap);
-		fdw_release_connection(calls[c].conn);
+		for (int c = 0; c < ncalls; c++)
+		{
+			ShardCall  *call = &calls[c];
+
+			appendStringInfoString(&call->sql, "\n) AS a");
+			call->servername = GetForeignServer(call->server)->servername;
+			call->conn = shard_connection(call->server);
+			/* binary: documents come as their images, not as JSON text */
+			if (!PQsendQueryParams(call->conn, call->sql.data, 0, NULL, NULL, NULL, NULL, 1))
+			{
+				/* a kept connection that broke since: once more, anew */
+				shard_disconnect(shard_conn_of(call->conn));
+				call->conn = shard_connection(call->server);
+				if (!PQsendQueryParams(call->conn, call->sql.data, 0, NULL, NULL, NULL, NULL, 1))
+					shard_error(NULL, call->conn, call->servername, call->sql.data);
+			}
+		}
+		for (int c = 0; c < ncalls; c++)
+			read_answer(&calls[c], itemdesc, &rows, &nrows, &cap);
 	}
+	PG_CATCH();
+	{
+		for (int c = 0; c < ncalls; c++)
+		{
+			ShardConn  *sc = calls[c].conn != NULL ? shard_conn_of(calls[c].conn) : NULL;
+
+			if (sc != NULL && (PQstatus(sc->conn) != CONNECTION_OK ||
+							   PQtransactionStatus(sc->conn) != PQTRANS_IDLE))
+				shard_disconnect(sc);
+		}
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	qsort(rows, nrows, sizeof(ShardRow), row_cmp);
 	*rowsp = rows;
 	*nrowsp = nrows;
