@@ -23,7 +23,9 @@ TAP_TESTS = 1
 PROVE_TESTS = $(sort $(wildcard test/t/*.pl))
 PROVE_FLAGS = -I ./test/perl
 
-PG_CPPFLAGS = -I$(srcdir)/src
+# libpq: on a coordinator, mget talks to the shards over postgres_fdw's connections (src/shard.c)
+PG_CPPFLAGS = -I$(srcdir)/src -I$(includedir)
+SHLIB_LINK_INTERNAL = $(libpq)
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
 
 PG_CONFIG ?= pg_config
@@ -49,13 +51,13 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem \
 		--suppress="*:$(shell $(PG_CONFIG) --includedir-server)/*" --suppress=toomanyconfigs \
-		-I src -I $(shell $(PG_CONFIG) --includedir-server) src/*.c
+		-I src -I $(shell $(PG_CONFIG) --includedir-server) -I $(shell $(PG_CONFIG) --includedir) src/*.c
 	@# One file per run: clang-tidy 14's valist checker misreads va_start in
 	@# every file after the first of a run.  .clang-tidy leaves out the
 	@# Annex K check (memcpy_s and friends, which glibc does not have).
 	@status=0; for f in $(sort $(wildcard src/*.c)); do \
 		clang-tidy --quiet --warnings-as-errors="*" \
-			$$f -- -I src -I $(shell $(PG_CONFIG) --includedir-server) || status=1; \
+			$$f -- -I src -I $(shell $(PG_CONFIG) --includedir-server) -I $(shell $(PG_CONFIG) --includedir) || status=1; \
 	done; exit $$status
 
 dist:

@@ -1771,6 +1771,64 @@ mget_parse_request(JsonbValue *elem, int pos, FindRequest *req)
 }
 
 /*
+ * Check an mget body (NULL for SQL NULL): a JSON array of at most
+ * MGET_MAX_REQUESTS requests, each checked into a FindRequest, no flowId
+ * twice.  Returns the requests and sets *nreqs.
+ */
+FindRequest *
+mget_parse_body(Jsonb *body, int *nreqs)
+{
+	int			n;
+	FindRequest *reqs;
+	JsonbIterator *it;
+	JsonbValue	elem;
+	JsonbIteratorToken tok;
+	int			pos = 0;
+
+	if (body == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("requests must not be null")));
+	if (!JB_ROOT_IS_ARRAY(body) || JB_ROOT_IS_SCALAR(body))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("requests must be a JSON array of {\"flowId\", \"params\"} objects"),
+				 errdetail("It is a JSON %s.", JB_ROOT_IS_SCALAR(body) ? "scalar" : "object")));
+	n = JB_ROOT_COUNT(body);
+	if (n > MGET_MAX_REQUESTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many requests: %d", n),
+				 errdetail("An mget body holds at most %d requests.", MGET_MAX_REQUESTS)));
+
+	reqs = palloc0(sizeof(FindRequest) * Max(n, 1));
+	it = JsonbIteratorInit(&body->root);
+	while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		mget_parse_request(&elem, pos + 1, &reqs[pos]);
+		for (int j = 0; j < pos; j++)
+			if (VARSIZE_ANY_EXHDR(reqs[j].flow_id) == VARSIZE_ANY_EXHDR(reqs[pos].flow_id) &&
+				memcmp(VARDATA_ANY(reqs[j].flow_id), VARDATA_ANY(reqs[pos].flow_id),
+					   VARSIZE_ANY_EXHDR(reqs[pos].flow_id)) == 0)
+			{
+				char	   *id = text_to_cstring(reqs[pos].flow_id);
+
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("request %d: flowId \"%s\" is repeated", pos + 1, clip(id, strlen(id))),
+						 errdetail("Request %d asks for the same flow.", j + 1),
+						 errhint("Ask for each flow once: the response has one entry per flowId.")));
+			}
+		pos++;
+	}
+	*nreqs = n;
+	return reqs;
+}
+
+/*
  * podrec.mget(requests): every request of a seed-002 body answered by its
  * own find, rows in request order, then in the order of each find.
  *
@@ -1795,56 +1853,12 @@ mget_parse_request(JsonbValue *elem, int pos, FindRequest *req)
 Datum
 podrec_mget(PG_FUNCTION_ARGS)
 {
-	Jsonb	   *body;
 	int			n;
 	FindRequest *reqs;
 	MgetReceiver recv;
-	JsonbIterator *it;
-	JsonbValue	elem;
-	JsonbIteratorToken tok;
-	int			pos = 0;
-
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("requests must not be null")));
-	body = PG_GETARG_JSONB_P(0);
-	if (!JB_ROOT_IS_ARRAY(body) || JB_ROOT_IS_SCALAR(body))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("requests must be a JSON array of {\"flowId\", \"params\"} objects"),
-				 errdetail("It is a JSON %s.", JB_ROOT_IS_SCALAR(body) ? "scalar" : "object")));
-	n = JB_ROOT_COUNT(body);
-	if (n > MGET_MAX_REQUESTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many requests: %d", n),
-				 errdetail("An mget body holds at most %d requests.", MGET_MAX_REQUESTS)));
 
 	/* 1. every request checked before any runs */
-	reqs = palloc0(sizeof(FindRequest) * Max(n, 1));
-	it = JsonbIteratorInit(&body->root);
-	while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
-	{
-		if (tok != WJB_ELEM)
-			continue;
-		CHECK_FOR_INTERRUPTS();
-		mget_parse_request(&elem, pos + 1, &reqs[pos]);
-		for (int j = 0; j < pos; j++)
-			if (VARSIZE_ANY_EXHDR(reqs[j].flow_id) == VARSIZE_ANY_EXHDR(reqs[pos].flow_id) &&
-				memcmp(VARDATA_ANY(reqs[j].flow_id), VARDATA_ANY(reqs[pos].flow_id),
-					   VARSIZE_ANY_EXHDR(reqs[pos].flow_id)) == 0)
-			{
-				char	   *id = text_to_cstring(reqs[pos].flow_id);
-
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("request %d: flowId \"%s\" is repeated", pos + 1, clip(id, strlen(id))),
-						 errdetail("Request %d asks for the same flow.", j + 1),
-						 errhint("Ask for each flow once: the response has one entry per flowId.")));
-			}
-		pos++;
-	}
+	reqs = mget_parse_body(arg_jsonb(fcinfo, 0), &n);
 
 	InitMaterializedSRF(fcinfo, 0);
 	memset(&recv, 0, sizeof(recv));

@@ -78,5 +78,6 @@ typedef struct FindRequest
 
 extern void find_parse_params(Jsonb *params, FindMode mode, const char *prefix,
 							  FindRequest *req);
+extern FindRequest *mget_parse_body(Jsonb *body, int *nreqs);
 
 #endif							/* PODREC_FIND_H */

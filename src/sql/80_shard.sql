@@ -328,6 +328,16 @@ BEGIN
 	FOR j IN 1 .. cardinality(fsigs) LOOP
 		-- By oid: a function taking the row type now names podrec.items_unsharded.
 		SELECT p.proacl, p.oid::regprocedure::text INTO facls, fsig FROM pg_proc AS p WHERE p.oid = foids[j];
+		IF fsigs[j] IN ('podrec.mget(jsonb)', 'podrec.find(text,jsonb)') THEN
+			-- On a coordinator, mget sends each shard one statement for all of
+			-- its flows, and find one to its flow's shard (src/shard.c), rather
+			-- than reading the partitioned table flow by flow; they talk to the
+			-- shards, so they are not parallel safe.
+			fdefs[j] := replace(replace(replace(fdefs[j],
+				'$function$podrec_mget$function$', '$function$podrec_shard_mget$function$'),
+				'$function$podrec_find$function$', '$function$podrec_shard_find$function$'),
+				'PARALLEL SAFE', 'PARALLEL RESTRICTED');
+		END IF;
 		EXECUTE format('ALTER EXTENSION podrec DROP FUNCTION %s', fsig);
 		EXECUTE format('DROP FUNCTION %s', fsig);
 		EXECUTE fdefs[j];
@@ -371,3 +381,11 @@ COMMENT ON FUNCTION podrec.shard_setup(pg_catalog.jsonb) IS
 	'make this server a podrec coordinator: podrec.items becomes hash-partitioned by flow_id, one postgres_fdw foreign table per shard (server podrec_NAME with extensions ''podrec'' and async_capable, a user mapping for PUBLIC), and its rows move to the shards; shards is [{"name", "host", "port", "dbname", "user", "password", "password_required", "server_options"}, ...]; returns the partitions and how many items each holds';
 
 REVOKE ALL ON FUNCTION podrec.shard_setup(pg_catalog.jsonb) FROM PUBLIC;
+
+CREATE FUNCTION podrec.jsonb_image(value pg_catalog.jsonb)
+	RETURNS pg_catalog.bytea
+	AS 'MODULE_PATHNAME', 'podrec_jsonb_image'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION podrec.jsonb_image(pg_catalog.jsonb) IS
+	'the stored form of a jsonb value as bytea, after a byte-order mark: what a coordinator''s mget reads from its shards instead of JSON text (no printing on the shard, no parsing on the coordinator)';

@@ -15,8 +15,10 @@
 # shard stops: queries that need it fail with a clear error, the others
 # still give the single node's answers.
 #
-# Queries of podrec.find and podrec.mget join the list when those functions
-# exist (add more to @CALLS: each is [name, SQL returning one text value]).
+# @CALLS holds the queries: each is [name, SQL returning one text value];
+# a call that fails must fail with the same error.  Tenants' calls run as
+# the role app (account acct_1), and must never see another account's items,
+# even one stored on a shard in a flow of theirs.
 # The clusters listen on PODREC_SHARD_PORT (default 55651) and the next two ports.
 
 use strict;
@@ -87,10 +89,6 @@ VACUUM ANALYZE podrec.items;
 my $total = $nitems + 3000;
 is($coord->safe_psql('postgres', 'SELECT count(*) FROM podrec.items'), $total, "$total items on the single node");
 
-# A value of one of the calls: text, compared as is.
-my $has_find = $coord->safe_psql('postgres', "SELECT to_regprocedure('podrec.find(text,jsonb)') IS NOT NULL") eq 't';
-my $has_mget = $coord->safe_psql('postgres', "SELECT to_regprocedure('podrec.mget(jsonb)') IS NOT NULL") eq 't';
-
 # ids of a query, in order, as one md5 (and the count, to read failures).
 sub digest
 {
@@ -119,24 +117,62 @@ my @CALLS = (
 # one per flow (flow_0 .. flow_11), so that some are on each shard
 push @CALLS, map { [ "filtered page of flow_$_", digest("SELECT id, doc ->> 'n' FROM podrec.items WHERE flow_id = 'flow_$_' AND podrec.matches(doc, '{\"n\": \"gte.500\"}'::jsonb) ORDER BY created_at DESC, id DESC LIMIT 25") ] } 0 .. 11;
 push @CALLS, [ 'flatten per flow, on the shards', q{SET enable_partitionwise_aggregate = on; SELECT string_agg(flow_id || '=' || n, ',' ORDER BY flow_id) FROM (SELECT flow_id, count(podrec.records_flatten(doc)) AS n FROM podrec.items WHERE podrec.matches(doc, 'n < 500') GROUP BY 1) AS c} ];
-# Calls of functions that may be absent, or take other parameters: a call
-# that fails on the single node is left out (with a note).
-my @OPTIONAL;
-push @OPTIONAL, [ 'find', q{SELECT md5(string_agg(i.id::text, ',')) FROM podrec.find('flow_7', '{"limit": 30}') AS i} ] if $has_find;
-push @OPTIONAL, [ 'find, filtered', q{SELECT md5(string_agg(i.id::text, ',')) FROM podrec.find('flow_3', '{"filter": "n=gt.900", "limit": 30}') AS i} ] if $has_find;
-push @OPTIONAL, [ 'mget', q{SELECT md5(string_agg(m.flow_id || ':' || m.ord || ':' || (m.item).id, ',')) FROM podrec.mget('[{"flow_id": "flow_1", "limit": 5}, {"flow_id": "flow_2", "limit": 5}, {"flow_id": "flow_3", "limit": 5}]') AS m} ] if $has_mget;
-for my $c (@OPTIONAL)
+# The finding API: find, mget (every parameter), mget_response, cursors,
+# records_list; as the superuser and as the tenant app (acct_1, the odd
+# flows).  On a coordinator mget sends each shard one statement for its
+# flows (podrec_shard_mget), find one to its flow's shard; records_list reads
+# podrec.items.
+my $MGET_MIXED = q{[{"flowId": "flow_4", "params": {"filter": "n=gt.900", "limit": 30}},
+	{"flowId": "flow_5", "params": {"sort": "operator.name", "order": "asc", "limit": 15, "skip": 4}},
+	{"flowId": "flow_6", "params": {"status": ["error", "cancelled"], "sort": "updated_at", "limit": 10}},
+	{"flowId": "flow_7", "params": {"start_date": "2025-01-03T00:00:00Z", "end_date": "2025-01-20T12:00:00.25Z", "order": "asc"}},
+	{"flowId": "flow_8", "params": {"filter": {"kind": "eq.b"}, "limit": 0}},
+	{"flowId": "flow_9", "params": {"filter": [{"field_id": "barcode_scanning.barcode.code", "operator": "EQUAL", "value": "c9"}]}},
+	{"flowId": "flow_10", "params": {"sort": "started_at", "filter": "operator.shift == 1", "limit": 3}},
+	{"flowId": "flow_11"}]};
+$MGET_MIXED =~ s/\n\t/ /g;
+sub mget_digest
 {
-	my ($r, $o, $e) = $coord->psql('postgres', $c->[1]);
-	if ($r == 0) { push @CALLS, $c; }
-	else { note "left out: $c->[0]: $e"; }
+	my ($body) = @_;
+	return "SELECT count(*) || ' ' || md5(coalesce(string_agg(m.flow_id || ':' || m.ord || ':' || (m.item)::text, E'\\n'), '')) FROM podrec.mget('$body') AS m";
 }
-note 'podrec.find ' . ($has_find ? 'is' : 'is not') . ' installed, podrec.mget ' . ($has_mget ? 'is' : 'is not');
+# after cursors: the page after the 7th item of a find, for two sorts
+my $AFTER = q{WITH c AS (SELECT podrec.cursor_of(f, '{"limit": 7}') AS a FROM podrec.find('flow_12', '{"limit": 7}') AS f OFFSET 6),
+	d AS (SELECT podrec.cursor_of(f, '{"sort": "n", "order": "asc", "limit": 7}') AS a FROM podrec.find('flow_13', '{"sort": "n", "order": "asc", "limit": 7}') AS f OFFSET 6)
+	SELECT count(*) || ' ' || md5(string_agg(m.flow_id || ':' || m.ord || ':' || (m.item).id, ',')) FROM c, d, podrec.mget(jsonb_build_array(
+		jsonb_build_object('flowId', 'flow_12', 'params', jsonb_build_object('after', c.a, 'limit', 7)),
+		jsonb_build_object('flowId', 'flow_13', 'params', jsonb_build_object('after', d.a, 'sort', 'n', 'order', 'asc', 'limit', 7)))) AS m};
+push @CALLS,
+	[ 'find', q{SELECT md5(string_agg(i.id::text, ',')) FROM podrec.find('flow_7', '{"limit": 30}') AS i} ],
+	[ 'find, filtered', q{SELECT md5(string_agg(i.id::text, ',')) FROM podrec.find('flow_3', '{"filter": "n=gt.900", "limit": 30}') AS i} ],
+	[ 'mget, three flows', mget_digest(q{[{"flowId": "flow_1", "params": {"limit": 5}}, {"flowId": "flow_2", "params": {"limit": 5}}, {"flowId": "flow_3", "params": {"limit": 5}}]}) ],
+	[ 'mget, every parameter', mget_digest($MGET_MIXED) ],
+	[ 'mget, after cursors (flow_12,flow_13)', $AFTER ],
+	[ 'mget_response', qq{SELECT md5(podrec.mget_response('$MGET_MIXED')::text)} ],
+	[ 'mget_response, flat', qq{SELECT md5(podrec.mget_response('$MGET_MIXED', 'flat')::text)} ],
+	[ 'mget, an unknown flow', mget_digest(q{[{"flowId": "flow_1"}, {"flowId": "flow_404"}]}) ],
+	[ 'mget, a bad parameter', mget_digest(q{[{"flowId": "flow_1"}, {"flowId": "flow_3", "params": {"limit": -1}}]}) ],
+	[ 'mget, a bad body', mget_digest(q{{"flowId": "flow_1"}}) ],
+	[ 'tenant: find', q{SET ROLE app; SELECT md5(string_agg(i.id || ':' || i.account_id, ',')) FROM podrec.find('flow_5', '{"limit": 40, "filter": "n=lt.500"}') AS i} ],
+	[ 'tenant: find of another account\'s flow', q{SET ROLE app; SELECT count(*) FROM podrec.find('flow_4')} ],
+	[ 'tenant: mget', 'SET ROLE app; ' . mget_digest(q{[{"flowId": "flow_1", "params": {"limit": 12}}, {"flowId": "flow_3", "params": {"filter": "n=lt.100"}}, {"flowId": "flow_5", "params": {"status": ["completed", "error", "cancelled"], "sort": "n"}}]}) ],
+	[ 'tenant: mget of another account\'s flow', 'SET ROLE app; ' . mget_digest(q{[{"flowId": "flow_1"}, {"flowId": "flow_2"}]}) ],
+	[ 'tenant: records_list', q{SET ROLE app; SELECT podrec.records_list('{"record_type_id": 1, "per_page": 10}')::text} ];
+
+# The answer of a call: its output, or its error (the ERROR line).
+sub answer
+{
+	my ($node, $sql) = @_;
+	my ($r, $o, $e) = $node->psql('postgres', $sql);
+	return $o if $r == 0;
+	my ($line) = $e =~ /^(?:psql:[^\n]*?)?(ERROR:[^\n]*)/m;
+	return $line // $e;
+}
 
 my %single;
 for my $c (@CALLS)
 {
-	$single{ $c->[0] } = $coord->safe_psql('postgres', $c->[1]);
+	$single{ $c->[0] } = answer($coord, $c->[1]);
 	note "$c->[0]: $single{$c->[0]}";
 }
 
@@ -188,8 +224,45 @@ like($err, qr/podrec.items is sharded already/, 'a second setup is refused');
 
 for my $c (@CALLS)
 {
-	is($coord->safe_psql('postgres', $c->[1]), $single{ $c->[0] }, "same answer as one node: $c->[0]");
+	is(answer($coord, $c->[1]), $single{ $c->[0] }, "same answer as one node: $c->[0]");
 }
+
+# ---------------------------------------------------------------------
+# A tenant on the coordinator
+# ---------------------------------------------------------------------
+
+# An item of acct_0 stored on a shard (behind the coordinator's back) in
+# flow_5 of acct_1, the newest of the flow: the tenant's account condition
+# reaches the shard before the LIMIT, so the tenant's pages do not hold it
+# and are still full; the superuser sees it.
+my $flow5 = $coord->safe_psql('postgres', "SELECT podrec.shard_partition('flow_5')");
+my $shard5 = $node{ $flow5 eq 'podrec.items_a' ? 'shard_a' : 'shard_b' };
+$shard5->safe_psql('postgres', q{INSERT INTO podrec.items (id, uid, account_id, flow_id, record_type_id, created_at, updated_at, started_at, ended_at, status, test_mode, doc)
+	SELECT 999999999, 'eeeeeeeeeeeeeeeeeeee0001', 'acct_0', flow_id, record_type_id, '2030-01-01', '2030-01-01', started_at, ended_at, status, test_mode, doc
+	FROM podrec.items WHERE flow_id = 'flow_5' AND status = 'completed' LIMIT 1});
+$shard5->safe_psql('postgres', "ALTER SYSTEM SET log_statement = 'all'");
+$shard5->reload;
+my $logpos = -s $shard5->logfile;
+is( $coord->safe_psql('postgres', q{SET ROLE app; SELECT count(*) || '/' || count(*) FILTER (WHERE (m.item).account_id = 'acct_1') FROM podrec.mget('[{"flowId": "flow_5", "params": {"limit": 5}}, {"flowId": "flow_1", "params": {"limit": 5}}]') AS m}),
+	'10/10', "a tenant's mget returns full pages of its own items only");
+my $log = slurp_file($shard5->logfile, $logpos);
+like($log, qr/i\.flow_id OPERATOR\(pg_catalog\.=\) 'flow_5'::pg_catalog\.text AND i\.account_id OPERATOR\(pg_catalog\.=\) 'acct_1'::pg_catalog\.text .* LIMIT 5 OFFSET 0/,
+	"the shard gets the tenant's account condition, with the flow, the order and the LIMIT");
+my @stmts = $log =~ /(execute <unnamed>: SELECT \* FROM \()/g;
+is(scalar @stmts, 1, 'in one statement');
+is($coord->safe_psql('postgres', q{SET ROLE app; SELECT count(*) FROM podrec.find('flow_5', '{"limit": 5}') AS i WHERE i.account_id = 'acct_1'}),
+	'5', "a tenant's find returns full pages of its own items only");
+$log = slurp_file($shard5->logfile, $logpos);
+@stmts = $log =~ /(execute <unnamed>: SELECT \* FROM \()/g;
+is(scalar @stmts, 2, 'a find sends its shard one statement too');
+is($coord->safe_psql('postgres', q{SET ROLE app; SELECT count(*) FROM podrec.items WHERE flow_id = 'flow_5' AND account_id <> 'acct_1'}),
+	'0', 'podrec.items shows a tenant its own items only');
+is($coord->safe_psql('postgres', q{SELECT (m.item).uid FROM podrec.mget('[{"flowId": "flow_5", "params": {"limit": 1}}]') AS m}),
+	'eeeeeeeeeeeeeeeeeeee0001', 'the superuser sees every account\'s items');
+($ret, $out, $err) = $coord->psql('postgres', q{SET ROLE app; SELECT * FROM podrec.items_a});
+like($err, qr/permission denied for foreign table items_a/, 'a tenant cannot read a partition itself');
+$shard5->safe_psql('postgres', "DELETE FROM podrec.items WHERE uid = 'eeeeeeeeeeeeeeeeeeee0001'; ALTER SYSTEM RESET log_statement");
+$shard5->reload;
 
 # ---------------------------------------------------------------------
 # Plans: filters shipped, partitions pruned, LIMIT on a flow's partition
@@ -253,6 +326,9 @@ is($coord->safe_psql('postgres', q{SELECT count(*) FROM podrec.items}), $total, 
 # A shard stops
 # ---------------------------------------------------------------------
 
+my @on_a = grep { $coord->safe_psql('postgres', "SELECT podrec.shard_partition('$_')") eq 'podrec.items_a' } map { "flow_$_" } 0 .. 9;
+my $body_a = '[' . join(', ', map { qq{{"flowId": "$_", "params": {"limit": 3}}} } @on_a) . ']';
+my $mget_a = $coord->safe_psql('postgres', mget_digest($body_a));
 $node{shard_b}->stop;
 my $on_b = $coord->safe_psql('postgres', "SELECT string_agg(f, ',' ORDER BY f) FROM (SELECT 'flow_' || g AS f FROM generate_series(0, $nflows - 1) AS g) AS x WHERE podrec.shard_partition(f) = 'podrec.items_b'::regclass");
 ($ret, $out, $err) = $coord->psql('postgres', 'SELECT count(*) FROM podrec.items');
@@ -260,14 +336,17 @@ like($err, qr/could not connect to server "podrec_b"/, 'a query of every flow fa
 my $flow_b = (split /,/, $on_b)[0];
 ($ret, $out, $err) = $coord->psql('postgres', "SELECT count(*) FROM podrec.items WHERE flow_id = '$flow_b'");
 like($err, qr/could not connect to server "podrec_b"/, "a query of $flow_b, on the stopped shard, fails");
+is($coord->safe_psql('postgres', mget_digest($body_a)), $mget_a, 'an mget of flows on shard a answers (' . join(',', @on_a) . ')');
+($ret, $out, $err) = $coord->psql('postgres', mget_digest('[{"flowId": "' . $on_a[0] . '"}, {"flowId": "' . $flow_b . '"}]'));
+like($err, qr/could not connect to server "podrec_b"/, "an mget that asks for $flow_b fails, naming the stopped shard");
 for my $c (@CALLS)
 {
-	my @flows = $c->[1] =~ /'(flow_\d+)'/g;
+	my @flows = $c->[1] =~ /['"(](flow_\d+)['")]/g;
 	push @flows, ($c->[1] =~ /\{(flow_[\d,flow_]+)\}/ ? split(/,/, $1) : ());
 	next unless @flows;    # calls of every flow need every shard
 	next if grep { ",$on_b," =~ /,$_,/ } @flows;
 	next if $c->[0] =~ /records_list/;    # records of a type may be in every flow
-	is($coord->safe_psql('postgres', $c->[1]), $single{ $c->[0] }, "shard b stopped, same answer: $c->[0]");
+	is(answer($coord, $c->[1]), $single{ $c->[0] }, "shard b stopped, same answer: $c->[0]");
 }
 $node{shard_b}->start;
 is($coord->safe_psql('postgres', 'SELECT count(*) FROM podrec.items'), $total, 'back with every item when the shard is back');
