@@ -559,8 +559,10 @@ RECORDS_LIST_GOAL = 2.0
 RECORDS_CREATE_GOAL = 10000
 
 
-def suite_records(cluster):
-    conn = cluster.connect()
+def records_generate(conn, records):
+    """Record type 1 (Bench, RECORD_FIELDS) of account bench with records
+    records in 10 stories, created in batches; its field ids by name, and
+    the seconds spent in records_create."""
     with conn.cursor() as cur:
         cur.execute(RECORD_VALUES)
         cur.execute("SELECT podrec.account_put('bench')")
@@ -568,11 +570,11 @@ def suite_records(cluster):
         cur.execute("SELECT podrec.record_type_create('Bench', %s, 'bench') ->> 'id'", (RECORD_FIELDS,))
         cur.execute("SELECT name, id FROM podrec.record_fields WHERE record_type_id = 1")
         field_ids = dict(cur.fetchall())
-    log(f"creating {RECORDS:,} records in batches of {RECORDS_BATCH:,}")
+    log(f"creating {records:,} records in batches of {RECORDS_BATCH:,}")
     spent = 0.0
     batches = 0
-    for start in range(1, RECORDS + 1, RECORDS_BATCH):
-        end = min(start + RECORDS_BATCH - 1, RECORDS)
+    for start in range(1, records + 1, RECORDS_BATCH):
+        end = min(start + RECORDS_BATCH - 1, records)
         with conn.cursor() as cur:
             cur.execute("DROP TABLE IF EXISTS pg_temp.batch")
             cur.execute(f"CREATE TEMP TABLE batch AS SELECT jsonb_agg(bench.record_values(g) ORDER BY g) AS j "
@@ -582,6 +584,12 @@ def suite_records(cluster):
                         (f"bench-story-{batches % 10}",))
             spent += time.perf_counter() - t0
         batches += 1
+    return field_ids, spent
+
+
+def suite_records(cluster):
+    conn = cluster.connect()
+    field_ids, spent = records_generate(conn, RECORDS)
     rate = RECORDS / spent
     log(f"created {RECORDS:,} records in {spent:.1f} s: {rate:,.0f} a second")
     # The floor: a plain INSERT of one batch of the same rows (copies of stored
@@ -626,6 +634,11 @@ def suite_records(cluster):
                                 "sql": best_sql, "sql_median": median_sql})
         log(f"records {name}: records_list {best_list * 1000:.1f} ms, hand-written SQL {best_sql * 1000:.1f} ms, "
             f"{want['count']:,} matching")
+    conn.close()
+    return result
+
+
+# ---------------------------------------------------------------------------
 # Filters: podrec.matches on a GIN-indexed table
 # ---------------------------------------------------------------------------
 
@@ -1205,6 +1218,161 @@ def report_find(res, out):
 
 
 # ---------------------------------------------------------------------------
+# Load: pgbench scripts (test/bench/load) calling the podrec_api endpoints as
+# PostgREST does, with 1, 2, 4 clients
+# ---------------------------------------------------------------------------
+
+LOAD_DIR = os.path.join(HERE, "load")
+LOAD_ITEMS = int(os.environ.get("BENCH_LOAD_ITEMS", "200000"))
+LOAD_RECORDS = int(os.environ.get("BENCH_LOAD_RECORDS", "200000"))
+LOAD_TYPED = int(os.environ.get("BENCH_LOAD_TYPED", "20000"))
+LOAD_CLIENTS = env_int_list("BENCH_LOAD_CLIENTS", "1 2 4")
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "5"))
+LOAD_SCRIPTS = os.environ.get("BENCH_LOAD_SCRIPTS", "").split()
+SEED_LIMIT_PER_MIN = 400            # the seeds' published rate limit
+LOAD_RATE_GOAL = 100 * SEED_LIMIT_PER_MIN
+LOAD_P99_GOAL_MS = 20.0
+
+# What each script asks (test/bench/load/NAME.sql), in the report's order.
+LOAD_LABELS = {
+    "records_list_selective": "records_list (seed 001): a selective filter (EQUAL on one code of 65,536), page 1",
+    "records_list_broad": "records_list (seed 001): every record of the type, newest first, a random page of 50",
+    "records_list_filtered": "records_list (seed 001): EQUAL on one Alert value (a fifth of the records), "
+                             "ordered by the indexed Count, a random page of 10",
+    "records": "records (seed 000): the newest 20 flat records of a random flow",
+    "records_filter": "records (seed 000): the flat records of a random item's barcode",
+    "mget": "mget (seed 002): 20 drops of each of 10 flows",
+    "record_query": "record_query (seed 004): the records of one entity of 10,000, page size 10",
+    "record_fetch": "record_fetch (seed 004): one record by its unique_id",
+}
+
+
+def load_generate(conn):
+    """Account bench: LOAD_ITEMS seed-shaped items in 50 flows, LOAD_RECORDS
+    records of type 1 (records_list), LOAD_TYPED seed-004 records; PostgREST's
+    roles; the pgbench variables the scripts use."""
+    t0 = time.perf_counter()
+    field_ids, _ = records_generate(conn, LOAD_RECORDS)
+    with conn.cursor() as cur:
+        log(f"load: {LOAD_ITEMS:,} items in {SHARD_FLOWS} flows")
+        cur.execute(SHARD_LOAD.replace("SELECT podrec.account_put('bench');", "").format(flows=SHARD_FLOWS, n=LOAD_ITEMS))
+        cur.execute(CREATE_PAYLOADS)
+        cur.execute("INSERT INTO podrec.account_roles (role_name, account_id) VALUES (current_user, 'bench')")
+        cur.execute("SELECT podrec.record_type_install('seed004')")
+        log(f"load: {LOAD_TYPED:,} seed-004 records")
+        for start in range(1, LOAD_TYPED + 1, RECORDS_BATCH):
+            end = min(start + RECORDS_BATCH - 1, LOAD_TYPED)
+            cur.execute("SELECT jsonb_array_length(podrec.record_create((SELECT jsonb_agg(bench.seed004_payload(g) "
+                        "ORDER BY g) FROM generate_series(%s, %s) AS g), 'seed004'))", (start, end))
+        cur.execute("VACUUM ANALYZE")
+    sql_file(conn, os.path.join(TOP, "test", "http", "authenticator.sql"))
+    with conn.cursor() as cur:
+        # records_filter.sql computes a stored barcode with bench.hex8
+        cur.execute("GRANT USAGE ON SCHEMA bench TO podrec_user")
+    return {"rt": 1, "code_field": field_ids["Code"], "alert_field": field_ids["Alert"],
+            "count_field": field_ids["Count"], "items": LOAD_ITEMS, "typed": LOAD_TYPED}, time.perf_counter() - t0
+
+
+def percentile(sorted_values, p):
+    """The p-th percentile (0-100) of sorted values, nearest rank."""
+    if not sorted_values:
+        return float("nan")
+    k = max(0, min(len(sorted_values) - 1, int(round(p / 100 * len(sorted_values) + 0.5)) - 1))
+    return sorted_values[k]
+
+
+def pgbench(cluster, script, clients, seconds, variables, logdir):
+    """One pgbench run of script; requests a minute and latencies (ms) from
+    its per-transaction log."""
+    for f in os.listdir(logdir):
+        os.remove(os.path.join(logdir, f))
+    args = [os.path.join(cluster.bindir, "pgbench"), "-n", "-M", "prepared", "-h", cluster.dir,
+            "-p", str(cluster.port), "-U", "podrec_authenticator", "-c", str(clients), "-j", str(clients),
+            "-f", script, "-l", "--log-prefix", os.path.join(logdir, "tx")]
+    args += ["-T", str(seconds)] if seconds else ["-t", "1"]
+    for k, v in variables.items():
+        args += ["-D", f"{k}={v}"]
+    proc = subprocess.run(args + ["postgres"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0 or "aborted" in proc.stdout:
+        sys.exit(f"bench: pgbench failed on {os.path.basename(script)}:\n{proc.stdout}")
+    m = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", proc.stdout)
+    latencies = []
+    for f in os.listdir(logdir):
+        with open(os.path.join(logdir, f)) as lf:
+            for line in lf:
+                latencies.append(int(line.split()[2]) / 1000.0)
+    latencies.sort()
+    return {"clients": clients, "seconds": seconds, "requests": len(latencies),
+            "per_min": float(m.group(1)) * 60 if m else 0.0,
+            "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99),
+            "max_ms": latencies[-1] if latencies else float("nan")}
+
+
+def suite_load(cluster):
+    conn = cluster.connect()
+    variables, load_s = load_generate(conn)
+    conn.close()
+    log(f"load: data loaded in {load_s:.0f} s")
+    names = LOAD_SCRIPTS or list(LOAD_LABELS)
+    for name in names:
+        if not os.path.exists(os.path.join(LOAD_DIR, name + ".sql")):
+            sys.exit(f"bench: no load script {name} (test/bench/load/{name}.sql)")
+    logdir = os.path.join(cluster.dir, "pgbench-log")
+    os.makedirs(logdir, exist_ok=True)
+    res = {"items": LOAD_ITEMS, "records": LOAD_RECORDS, "typed": LOAD_TYPED, "seconds": LOAD_SECONDS,
+           "load_s": load_s, "scripts": []}
+    for name in names:
+        script = os.path.join(LOAD_DIR, name + ".sql")
+        pgbench(cluster, script, 1, 0, variables, logdir)         # runs once, without an error
+        entry = {"name": name, "runs": []}
+        for clients in LOAD_CLIENTS:
+            r = pgbench(cluster, script, clients, LOAD_SECONDS, variables, logdir)
+            entry["runs"].append(r)
+            log(f"load {name}: {clients} client(s): {r['per_min']:,.0f} requests a minute, "
+                f"p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms")
+        res["scripts"].append(entry)
+    return res
+
+
+def load_targets(res):
+    rows = []
+    top = max(LOAD_CLIENTS) if LOAD_CLIENTS else 4
+    for e in res["scripts"]:
+        r = next((r for r in e["runs"] if r["clients"] == top), e["runs"][-1])
+        ok = r["per_min"] >= LOAD_RATE_GOAL and r["p99_ms"] < LOAD_P99_GOAL_MS
+        rows.append((f"{e['name']} with {r['clients']} clients: at least 100x the seeds' {SEED_LIMIT_PER_MIN} "
+                     f"requests a minute, p99 under {LOAD_P99_GOAL_MS:g} ms",
+                     f">= {LOAD_RATE_GOAL:,}/min, p99 < {LOAD_P99_GOAL_MS:g} ms",
+                     f"{r['per_min']:,.0f}/min ({r['per_min'] / SEED_LIMIT_PER_MIN:,.0f}x), p99 {r['p99_ms']:.1f} ms",
+                     "PASS" if ok else "FAIL"))
+    return rows
+
+
+def report_load(res, out):
+    out.append("## Load\n")
+    out.append(f"Run {res['date']}. pgbench (`-M prepared`, {res['seconds']} s a run) runs each script of "
+               f"test/bench/load as PostgREST runs a request: a transaction that switches to podrec_user with "
+               f"the request's claims (`request.jwt.claims`, account bench) and calls the endpoint function, "
+               f"with random parameters (`\\set ... random`). Data: {res['records']:,} records of one record "
+               f"type (records_list), {res['items']:,} seed-shaped items in 50 flows (records, mget) and "
+               f"{res['typed']:,} seed-004 records (record_query, record_fetch), one account. Requests a minute "
+               f"are pgbench's transactions a second (without connection time) x 60; latencies are from its "
+               f"per-transaction log (`-l`). Client and server share the machine's cores.\n")
+    out.append("| request | clients | requests a minute | p50 (ms) | p99 (ms) |")
+    out.append("| --- | ---: | ---: | ---: | ---: |")
+    for e in res["scripts"]:
+        for r in e["runs"]:
+            out.append(f"| {LOAD_LABELS.get(e['name'], e['name'])} | {r['clients']} | {r['per_min']:,.0f} | "
+                       f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} |")
+    out.append("")
+    out.append("| target | goal | measured | result |")
+    out.append("| --- | --- | --- | --- |")
+    for r in load_targets(res):
+        out.append("| " + " | ".join(r) + " |")
+    out.append("")
+
+
+# ---------------------------------------------------------------------------
 # Typed create (seed 004): podrec.record_create in batches
 # ---------------------------------------------------------------------------
 
@@ -1378,7 +1546,8 @@ def report_record_create(res, out):
     out.append("")
 
 SUITES = {"flatten": suite_flatten, "memory": suite_memory, "records": suite_records, "filters": suite_filters,
-          "record_create": suite_record_create, "shard": suite_shard, "find": suite_find}
+          "record_create": suite_record_create, "shard": suite_shard, "find": suite_find,
+          "load": suite_load}
 
 
 # ---------------------------------------------------------------------------
@@ -1585,6 +1754,8 @@ def write_report(results):
         report_shard(results["shard"], out)
     if "find" in results:
         report_find(results["find"], out)
+    if "load" in results:
+        report_load(results["load"], out)
     with open(os.path.join(RESULTS, "latest.md"), "w") as f:
         f.write("\n".join(out))
     plot(results)
@@ -1648,6 +1819,8 @@ def main(argv):
         verdicts += shard_targets(results["shard"])
     if "find" in results:
         verdicts += find_targets(results["find"])
+    if "load" in results:
+        verdicts += load_targets(results["load"])
     for text, goal, measured, verdict in verdicts:
         log(f"{verdict}: {text}: {measured} (goal {goal})")
     log(f"targets: {sum(v[3] == 'PASS' for v in verdicts)} passed, "
