@@ -17,7 +17,9 @@ the same items on one node and on a postgres_fdw coordinator with 1, 2, ...
 shards (clusters of its own on the next ports) and times per-flow pages of
 several flows (an mget) and a flatten-heavy export on both; "find" times
 podrec.mget of 10 flows x 20 items against ten podrec.find calls from the
-client, and pages deep into a flow (after cursor, skip) against the first.  Each suite starts from a fresh
+client, and pages deep into a flow (after cursor, skip) against the first; "load" runs the pgbench
+scripts of test/bench/load, each a request to a podrec_api endpoint as PostgREST makes it, with 1, 2
+and 4 clients (requests a minute, p50 and p99 latency).  Each suite starts from a fresh
 throwaway cluster, generates its data in the server (test/bench/sql) and
 merges its results into results/latest.json, from which results/latest.md and
 results/latest.png are written.
@@ -26,8 +28,15 @@ Settings come from the environment (defaults in brackets):
     PG_CONFIG            the PostgreSQL to use [pg_config]
     PODREC_BENCH_PORT    port of the throwaway cluster [55710]
     BENCH_DIR            directory of the cluster [/tmp/podrec-bench-PORT]
-    BENCH_SIZES          table sizes for the timings [100000; filters: 1000000]
+    BENCH_SIZES          table sizes of the flatten and filters suites [10000 100000 1000000]
     BENCH_MEMORY_SIZES   table sizes for the memory suite [100000 1000000]
+    BENCH_MGET_ITEMS     items in 100 flows for the memory suite's mget [100000]
+    BENCH_LOAD_ITEMS     items of the load suite, in 50 flows [200000]
+    BENCH_LOAD_RECORDS   records of one record type in the load suite [200000]
+    BENCH_LOAD_TYPED     seed-004 records of the load suite [20000]
+    BENCH_LOAD_CLIENTS   pgbench clients of the load suite [1 2 4]
+    BENCH_LOAD_SECONDS   seconds of each pgbench run [5]
+    BENCH_LOAD_SCRIPTS   only these scripts of test/bench/load [all]
     BENCH_RECORDS        records of the records suite [1000000]
     BENCH_RECORDS_BATCH  records per records_create and record_create call [10000]
     BENCH_CREATE_RECORDS records of each record type in the record_create suite [200000]
@@ -80,8 +89,8 @@ def env_int_list(name, default):
 PG_CONFIG = os.environ.get("PG_CONFIG", "pg_config")
 PORT = int(os.environ.get("PODREC_BENCH_PORT", "55710"))
 CLUSTER = os.environ.get("BENCH_DIR", f"/tmp/podrec-bench-{PORT}")
-SIZES = env_int_list("BENCH_SIZES", "100000")
-FILTER_SIZES = env_int_list("BENCH_SIZES", "1000000")
+SIZES = env_int_list("BENCH_SIZES", "10000 100000 1000000")
+FILTER_SIZES = SIZES
 MEMORY_SIZES = env_int_list("BENCH_MEMORY_SIZES", "100000 1000000")
 RECORDS = int(os.environ.get("BENCH_RECORDS", "1000000"))
 RECORDS_BATCH = int(os.environ.get("BENCH_RECORDS_BATCH", "10000"))
@@ -493,7 +502,68 @@ def suite_memory(cluster):
             size["ops"][name] = {"peak_kb": peak, "start_kb": before, "seconds": seconds, "count": count}
             log(f"{n:,} items: {name}: peak RSS {peak / 1024:.1f} MB ({seconds:.1f} s)")
         result["sizes"].append(size)
+    result["mget"] = mget_memory(cluster)
     return result
+
+
+MGET_MEMORY_ITEMS = int(os.environ.get("BENCH_MGET_ITEMS", "100000"))
+MGET_MEMORY_FLOWS = 100             # the most requests an mget takes
+MGET_MEMORY_LIMITS = (20, 1000)     # items per flow: the default page, the largest
+
+
+def mget_memory(cluster):
+    """Peak resident size of a fresh backend running one podrec.mget of 100
+    flows, with pages of 20 and of 1000 items (the largest), against an idle one."""
+    conn = cluster.connect()
+    with conn.cursor() as cur:
+        cur.execute("SELECT podrec.account_put('mem')")
+        cur.execute("SELECT podrec.flow_put('m' || f, 'mem') FROM generate_series(0, %s) AS f", (MGET_MEMORY_FLOWS - 1,))
+        log(f"memory: {MGET_MEMORY_ITEMS:,} items in {MGET_MEMORY_FLOWS} flows for mget")
+        cur.execute("""INSERT INTO podrec.items (uid, account_id, flow_id, created_at, updated_at, doc)
+            SELECT 'm' || g, 'mem', 'm' || (g %% %s), t, t, bench.item(g)
+            FROM generate_series(1, %s) AS g, LATERAL (SELECT timestamptz '2025-01-01' + g * interval '1 second' AS t) AS t""",
+                    (MGET_MEMORY_FLOWS, MGET_MEMORY_ITEMS))
+        cur.execute("VACUUM ANALYZE podrec.items")
+    conn.close()
+    res = {"items": MGET_MEMORY_ITEMS, "flows": MGET_MEMORY_FLOWS, "work_mem": Cluster.SETTINGS["work_mem"], "runs": []}
+    queries = [("idle", None, "SELECT 1")]
+    for limit in MGET_MEMORY_LIMITS:
+        body = json.dumps([{"flowId": f"m{f}", "params": {"limit": limit}} for f in range(MGET_MEMORY_FLOWS)])
+        queries.append((f"limit_{limit}", limit,
+                        "SELECT count(*), sum(pg_column_size((m.item).doc)) FROM podrec.mget(" + q(body) + ") AS m"))
+    for name, limit, query in queries:
+        c = cluster.connect()           # a fresh backend for each query
+        pid = sql_one(c, "SELECT pg_backend_pid()")
+        t0 = time.perf_counter()
+        with c.cursor() as cur:
+            cur.execute(query)
+            row = cur.fetchone()
+        seconds = time.perf_counter() - t0
+        peak = proc_status_kb(pid, "VmHWM")
+        c.close()
+        entry = {"name": name, "limit": limit, "peak_kb": peak, "seconds": seconds}
+        if limit:
+            entry["rows"], entry["doc_bytes"] = row[0], int(row[1])
+        res["runs"].append(entry)
+        log(f"memory: mget {name}: peak RSS {peak / 1024:.1f} MB ({seconds:.2f} s)")
+    return res
+
+
+MGET_MEMORY_GOAL_KB = 4096 + 4096   # work_mem (the tuplestore's memory before it spills) + 4 MB
+
+
+def mget_memory_targets(res):
+    m = res.get("mget")
+    if not m:
+        return []
+    runs = {r["name"]: r for r in m["runs"]}
+    lo, hi = runs[f"limit_{MGET_MEMORY_LIMITS[0]}"], runs[f"limit_{MGET_MEMORY_LIMITS[-1]}"]
+    growth = hi["peak_kb"] - lo["peak_kb"]
+    return [(f"an mget of {m['flows']} flows streams through a tuplestore: its peak grows by at most "
+             f"{MGET_MEMORY_GOAL_KB // 1024} MB (work_mem = {m['work_mem']}, + 4 MB) from {lo['rows']:,} to "
+             f"{hi['rows']:,} items ({hi['doc_bytes'] / 1024 / 1024:.0f} MB of documents)",
+             f"<= {MGET_MEMORY_GOAL_KB // 1024} MB", f"{growth / 1024:+.1f} MB",
+             "PASS" if growth <= MGET_MEMORY_GOAL_KB else "FAIL")]
 
 
 # ---------------------------------------------------------------------------
@@ -646,6 +716,7 @@ def suite_records(cluster):
 FILTER_CODE = "A0155C35"
 EQUAL_FILTER = f'barcode_scanning.barcode.code == "{FILTER_CODE}"'
 ICONTAINS_FILTER = '{"barcode_scanning__barcode__code": {"operator": "icontains", "value": "c35"}}'
+UNIQUE_ITEM = 4242                  # in every table: items 1..n
 ICONTAINS_PATH = '$."barcode_scanning"[*] ? (@."flow_step_id" == "barcode")."code" like_regex "c35" flag "i"'
 
 
@@ -670,6 +741,9 @@ FILTER_OPS = [
     FilterOp("equal_page", "selective EQUAL, first page: `matches(doc, filter) LIMIT 20`",
              "SELECT id FROM {table} WHERE podrec.matches(doc, " + q(EQUAL_FILTER) + ") LIMIT 20",
              fast=True, note=f"`{EQUAL_FILTER}`, served by the GIN index"),
+    FilterOp("unique_page", "selective EQUAL on one item's barcode, first page",
+             "SELECT id FROM {table} WHERE podrec.matches(doc, 'barcode_scanning.barcode.code == \"{code}\"') LIMIT 20",
+             fast=True, note=f"item {UNIQUE_ITEM}'s barcode, which every table has once: the same page at every size"),
     FilterOp("equal_page_unestimated", "the same, filter unknown when planning: `matches(doc, (SELECT filter)) LIMIT 20`",
              "SELECT id FROM {table} WHERE podrec.matches(doc, (SELECT " + q(EQUAL_FILTER) + "::text)) LIMIT 20",
              runs=1, note="PostgreSQL's default estimate (a third of the rows) makes it a sequential scan that stops at the 20th match"),
@@ -722,11 +796,14 @@ def suite_filters(cluster):
 
         # What the queries do: the plans, and that each pair agrees.
         plans = {}
+        code = sql_one(conn, f"SELECT doc #>> '{{barcode_scanning,0,code}}' FROM {table} WHERE id = {UNIQUE_ITEM}")
+        size["unique_code"] = code
         for op in FILTER_OPS:
-            rows = sql_rows(conn, "EXPLAIN (COSTS OFF) " + op.sql.replace("{table}", table))
+            rows = sql_rows(conn, "EXPLAIN (COSTS OFF) " + op.sql.replace("{table}", table).replace("{code}", code))
             plans[op.name] = "\n".join(r[0] for r in rows)
-        if "Bitmap Index Scan" not in plans["equal_page"]:
-            sys.exit(f"bench: the selective filter does not use the GIN index:\n{plans['equal_page']}")
+        for name in ("equal_page", "unique_page"):
+            if "Bitmap Index Scan" not in plans[name]:
+                sys.exit(f"bench: the selective filter does not use the GIN index:\n{plans[name]}")
         if "Seq Scan" not in plans["equal_page_unestimated"]:
             log(f"note: the unestimated first page is not a sequential scan:\n{plans['equal_page_unestimated']}")
         if "Index" in plans["icontains"]:
@@ -739,7 +816,7 @@ def suite_filters(cluster):
             cur.execute("SET synchronize_seqscans = off")
         answers = {}
         for op in FILTER_OPS:
-            query = op.sql.replace("{table}", table)
+            query = op.sql.replace("{table}", table).replace("{code}", code)
             runs = op.runs or (max(REPEAT, 10) if op.fast else REPEAT)
             times = []
             for _ in range(runs):
@@ -754,11 +831,13 @@ def suite_filters(cluster):
         if answers["icontains"] != answers["icontains_jsonpath"]:
             sys.exit(f"bench: icontains counts differ: matches() {answers['icontains']}, "
                      f"jsonb_path_match {answers['icontains_jsonpath']}")
+        if len(answers["unique_page"]) != 1:
+            sys.exit(f"bench: item {UNIQUE_ITEM}'s barcode matches {len(answers['unique_page'])} items")
         size["page_rows"] = len(answers["equal_page"])
         size["icontains_rows"] = answers["icontains"][0][0]
         scan = size["ops"]["scan"]["best"]
         for name, e in size["ops"].items():
-            if name not in ("scan", "equal_page", "equal_page_unestimated", "equal_naive"):
+            if name not in ("scan", "equal_page", "unique_page", "equal_page_unestimated", "equal_naive"):
                 e["cost"] = e["best"] - scan
                 e["cost_per_row"] = e["cost"] / n
         result["sizes"].append(size)
@@ -817,6 +896,25 @@ def filter_target_rows(size):
     return rows
 
 
+FIRST_PAGE_GROWTH_GOAL = 2.0
+
+
+def filter_growth_rows(res):
+    """The first page's time at the largest size against the smallest."""
+    sizes = res.get("sizes", [])
+    if len(sizes) < 2:
+        return []
+    lo, hi = sizes[0], sizes[-1]
+    rows = []
+    for name, what in (("unique_page", f"one item's barcode, 1 match at every size"),
+                       ("equal_page", f"the seed's barcode, {lo['page_rows']} and {hi['page_rows']} rows")):
+        r = hi["ops"][name]["best"] / lo["ops"][name]["best"]
+        rows.append((f"the first page of a selective filter ({what}) grows by at most "
+                     f"{FIRST_PAGE_GROWTH_GOAL:g}x from {lo['data']['rows']:,} to {hi['data']['rows']:,} items",
+                     f"<= {FIRST_PAGE_GROWTH_GOAL:g}x", f"{r:.2f}x", "PASS" if r <= FIRST_PAGE_GROWTH_GOAL else "FAIL"))
+    return rows
+
+
 def report_filters(res, out):
     out.append("## Filters\n")
     out.append(f"Run {res['date']}. Time is the best of {res['repeat']} runs of one query (10 for the "
@@ -841,13 +939,28 @@ def report_filters(res, out):
             t = f"{e['best']:.4f}" if e["best"] < 0.1 else fmt_s(e["best"])
             out.append(f"| {op.label} | {t} | {cost} | {per} | {op.note} |")
         out.append("")
-        out.append("| target | goal | measured | result |")
-        out.append("| --- | --- | --- | --- |")
-        for r in filter_target_rows(size):
-            out.append("| " + " | ".join(r) + " |")
-        out.append("")
+        if size is res["sizes"][-1]:
+            out.append("| target | goal | measured | result |")
+            out.append("| --- | --- | --- | --- |")
+            for r in filter_target_rows(size):
+                out.append("| " + " | ".join(r) + " |")
+            out.append("")
         out.append("Plan of the first page:\n")
         out.append("```\n" + size["plans"]["equal_page"] + "\n```\n")
+    growth = filter_growth_rows(res)
+    if growth:
+        sizes = res["sizes"]
+        out.append("### Cost against table size\n")
+        out.append("| operation | " + " | ".join(f"{s['data']['rows']:,} items (ms)" for s in sizes) + " |")
+        out.append("| --- | " + " | ".join("---:" for _ in sizes) + " |")
+        for op in FILTER_OPS:
+            out.append(f"| {op.label} | " + " | ".join(f"{s['ops'][op.name]['best'] * 1000:.2f}" for s in sizes) + " |")
+        out.append("")
+        out.append("| target | goal | measured | result |")
+        out.append("| --- | --- | --- | --- |")
+        for r in growth:
+            out.append("| " + " | ".join(r) + " |")
+        out.append("")
 
 
 
@@ -1269,6 +1382,9 @@ def load_generate(conn):
     with conn.cursor() as cur:
         # records_filter.sql computes a stored barcode with bench.hex8
         cur.execute("GRANT USAGE ON SCHEMA bench TO podrec_user")
+        # PostgREST reuses its prepared statements, as pgbench -M prepared does: a filter
+        # that is a parameter reaches the GIN index only in a custom plan (README, "Performance")
+        cur.execute("ALTER ROLE podrec_authenticator SET plan_cache_mode = force_custom_plan")
     return {"rt": 1, "code_field": field_ids["Code"], "alert_field": field_ids["Alert"],
             "count_field": field_ids["Count"], "items": LOAD_ITEMS, "typed": LOAD_TYPED}, time.perf_counter() - t0
 
@@ -1624,7 +1740,7 @@ def report_flatten(res, out):
             for r in rows:
                 out.append("| " + " | ".join(r) + " |")
             out.append("")
-    out.append("![cost over a bare scan of each operation](latest.png)\n")
+    out.append("![cost against table size of each operation](latest.png)\n")
 
 
 def memory_rows(res):
@@ -1669,7 +1785,22 @@ def report_memory(res, out):
     for label, cells in memory_rows(res):
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     out.append("")
-    rows = memory_targets(res)
+    m = res.get("mget")
+    if m:
+        out.append(f"podrec.mget of {m['flows']} flows (the most one mget takes) on {m['items']:,} items of "
+                   f"podrec.items, {m['items'] // m['flows']:,} a flow, each query in a fresh backend:\n")
+        out.append("| query | items returned | documents (MB) | peak (MB) | over an idle backend (MB) |")
+        out.append("| --- | ---: | ---: | ---: | ---: |")
+        idle = next(r for r in m["runs"] if r["name"] == "idle")
+        for r in m["runs"]:
+            if r["name"] == "idle":
+                out.append(f"| idle backend: `SELECT 1` | — | — | {r['peak_kb'] / 1024:.1f} | — |")
+            else:
+                out.append(f"| `podrec.mget`, {m['flows']} flows x limit {r['limit']} | {r['rows']:,} | "
+                           f"{r['doc_bytes'] / 1024 / 1024:.1f} | {r['peak_kb'] / 1024:.1f} | "
+                           f"{(r['peak_kb'] - idle['peak_kb']) / 1024:+.1f} |")
+        out.append("")
+    rows = memory_targets(res) + mget_memory_targets(res)
     if rows:
         out.append("| target | goal | measured | result |")
         out.append("| --- | --- | --- | --- |")
@@ -1679,37 +1810,61 @@ def report_memory(res, out):
 
 
 def plot(results):
+    """results/latest.png: cost against table size of each operation (the
+    flatten and filters suites, log scales); one size: a bar per operation."""
     flat = results.get("flatten")
     if not flat or not shutil.which("gnuplot"):
         return None
     sizes = flat["sizes"]
     names = [op.name for op in OPS if op.bare and all(op.name in s["ops"] for s in sizes)]
-    dat = os.path.join(RESULTS, "latest.dat.tmp")
-    with open(dat, "w") as f:
-        for s in sizes:
-            f.write(f"{s['data']['rows']} " + " ".join(f"{s['ops'][n]['cost']:.6f}" for n in names) + "\n")
-    png = os.path.join(RESULTS, "latest.png")
     labels = {op.name: op.short or op.name for op in OPS}
-    common = f"""set terminal png size 1000,600 noenhanced
+    png = os.path.join(RESULTS, "latest.png")
+    tmp = []
+
+    def data_file(name, rows):
+        path = os.path.join(RESULTS, f"latest.{name}.dat.tmp")
+        with open(path, "w") as f:
+            f.write("\n".join(rows) + "\n")
+        tmp.append(path)
+        return path
+
+    common = f"""set terminal png size 1400,600 noenhanced
 set output '{png}'
 set grid
 set logscale y
 """
+    filters = results.get("filters")
+    fsizes = filters["sizes"] if filters else []
     if len(sizes) > 1:
+        dat = data_file("flatten", [f"{s['data']['rows']} " + " ".join(f"{max(s['ops'][n]['cost'], 1e-6):.6f}" for n in names)
+                                    for s in sizes])
         lines = ", ".join(f"'{dat}' using 1:{i + 2} with linespoints lw 2 title \"{labels[n]}\""
                           for i, n in enumerate(names))
-        script = common + f"""set title 'cost over a bare scan against table size (log scales)'
-set xlabel 'items in the table'
-set ylabel 'seconds'
+        script = common + f"""set multiplot layout 1,{2 if len(fsizes) > 1 else 1}
 set logscale x
-set key outside right
+set xlabel 'items in the table'
+set key top left font ',9'
+set title 'flattening: cost over a bare scan (s, log scales)'
+set ylabel 'seconds'
 plot {lines}
 """
+        if len(fsizes) > 1:
+            fnames = [op.name for op in FILTER_OPS if op.name != "scan"]
+            fdat = data_file("filters", [f"{s['data']['rows']} " + " ".join(f"{s['ops'][n]['best']:.6f}" for n in fnames)
+                                         for s in fsizes])
+            short = {"equal_page": "seed barcode, first page (GIN)", "unique_page": "one item's barcode, first page (GIN)",
+                     "equal_page_unestimated": "first page, filter unknown when planning",
+                     "equal_naive": "baseline: flatten every row, then filter",
+                     "icontains": "icontains, every row", "icontains_jsonpath": "baseline: jsonb_path_match, every row"}
+            flines = ", ".join(f"'{fdat}' using 1:{i + 2} with linespoints lw 2 title \"{short.get(n, n)}\""
+                               for i, n in enumerate(fnames))
+            script += f"""set title 'filters: time of a query (s, log scales)'
+plot {flines}
+"""
+        script += "unset multiplot\n"
     else:
         # one size: one box per operation, its cost written on top
-        with open(dat, "w") as f:
-            for i, name in enumerate(names):
-                f.write(f"{i} {max(sizes[0]['ops'][name]['cost'], 1e-6):.6f}\n")
+        dat = data_file("flatten", [f"{i} {max(sizes[0]['ops'][name]['cost'], 1e-6):.6f}" for i, name in enumerate(names)])
         xt = ", ".join(f"\"{labels[name]}\" {i}" for i, name in enumerate(names))
         script = common + f"""set title 'cost over a bare scan, {sizes[0]["data"]["rows"]:,} items (log scale)'
 set ylabel 'seconds'
@@ -1727,8 +1882,8 @@ plot '{dat}' using 1:2 with boxes, '' using 1:2:(sprintf('%.2f s', $2)) with lab
     with open(gp, "w") as f:
         f.write(script)
     subprocess.run(["gnuplot", gp], check=True)
-    os.remove(gp)
-    os.remove(dat)
+    for path in tmp + [gp]:
+        os.remove(path)
     return png
 
 
@@ -1809,10 +1964,12 @@ def main(argv):
     print(write_report(results))
     verdicts = [r for s in results.get("flatten", {}).get("sizes", []) for r in target_rows(s)]
     if "memory" in results:
-        verdicts += memory_targets(results["memory"])
+        verdicts += memory_targets(results["memory"]) + mget_memory_targets(results["memory"])
     if "records" in results:
         verdicts += records_targets(results["records"])
-    verdicts += [r for s in results.get("filters", {}).get("sizes", []) for r in filter_target_rows(s)]
+    verdicts += [r for s in results.get("filters", {}).get("sizes", [])[-1:] for r in filter_target_rows(s)]
+    if "filters" in results:
+        verdicts += filter_growth_rows(results["filters"])
     if "record_create" in results:
         verdicts += record_create_targets(results["record_create"])
     if "shard" in results:
