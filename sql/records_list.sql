@@ -361,7 +361,13 @@ SELECT * FROM pg_temp.counts_disagree();
 SET ROLE podrec_user;
 SELECT set_config('request.jwt.claims', '{"account_id": "nobody"}', false) IS NOT NULL AS claims;
 SELECT count(*) AS seen FROM podrec.record_counts;
+-- ...and keeps its own with the records it creates and deletes
+SELECT set_config('request.jwt.claims', '{"account_id": "acme"}', false) IS NOT NULL AS claims;
+SELECT count(*) FROM podrec.records_create(2, '[{"Alert": "Low"}, {"Alert": "High"}]', 'story-2');
+DELETE FROM podrec.items WHERE id = (SELECT max(id) FROM podrec.items WHERE record_type_id = 2);
+SELECT count(*) > 0 AS sees_its_own FROM podrec.record_counts;
 RESET ROLE;
+SELECT * FROM pg_temp.counts_disagree();
 TRUNCATE podrec.items CASCADE;
 SELECT count(*) AS counts_left FROM podrec.record_counts;
 

@@ -213,68 +213,58 @@ COMMENT ON INDEX podrec.record_counts_key_idx IS
 
 REVOKE ALL ON TABLE podrec.record_counts FROM PUBLIC;
 
-CREATE FUNCTION podrec.record_counts_add(type_id pg_catalog.int8, test pg_catalog.bool, flow pg_catalog.text,
-	account pg_catalog.text, delta pg_catalog.int8)
-	RETURNS void
-	LANGUAGE plpgsql VOLATILE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	INSERT INTO podrec.record_counts (record_type_id, test_mode, flow_id, account_id, n)
-	VALUES (type_id, test, flow, account, delta);
-	-- Merge: only where READ COMMITTED lets the DELETE skip rows another
-	-- transaction merged meanwhile, and only when no other transaction
-	-- holds the story's lock (it is merging them): never waiting.
-	IF current_setting('transaction_isolation') = 'read committed'
-		AND pg_try_advisory_xact_lock(hashtext('podrec.record_counts'), hashtext(type_id || '/' || test || '/' || flow)) THEN
-		WITH gone AS (
-			DELETE FROM podrec.record_counts AS c
-			WHERE c.record_type_id = type_id AND c.test_mode = test AND c.flow_id = flow
-			RETURNING c.n)
-		INSERT INTO podrec.record_counts (record_type_id, test_mode, flow_id, account_id, n)
-		SELECT type_id, test, flow, account, sum(gone.n) FROM gone HAVING count(*) > 0;
-	END IF;
-END
-$$;
-
-COMMENT ON FUNCTION podrec.record_counts_add(pg_catalog.int8, pg_catalog.bool, pg_catalog.text, pg_catalog.text, pg_catalog.int8) IS
-	'internal: a statement''s change (delta records) to the count of a record type, test mode and story, as a row of its own; then the committed rows of the story merged into one when no other transaction is merging them';
-
-REVOKE ALL ON FUNCTION podrec.record_counts_add(pg_catalog.int8, pg_catalog.bool, pg_catalog.text, pg_catalog.text, pg_catalog.int8) FROM PUBLIC;
-
 CREATE FUNCTION podrec.record_counts_change()
 	RETURNS trigger
-	LANGUAGE plpgsql SECURITY DEFINER
+	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	d record;
 BEGIN
 	IF TG_OP = 'TRUNCATE' THEN
 		DELETE FROM podrec.record_counts;
-	ELSIF TG_OP = 'INSERT' THEN
-		PERFORM podrec.record_counts_add(d.record_type_id, d.test_mode, d.flow_id, d.account_id, d.n)
-		FROM (SELECT r.record_type_id, r.test_mode, r.flow_id, r.account_id, count(*) AS n
-			FROM new_rows AS r WHERE r.record_type_id IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3) AS d;
-	ELSIF TG_OP = 'DELETE' THEN
-		PERFORM podrec.record_counts_add(d.record_type_id, d.test_mode, d.flow_id, d.account_id, d.n)
-		FROM (SELECT r.record_type_id, r.test_mode, r.flow_id, r.account_id, -count(*) AS n
-			FROM old_rows AS r WHERE r.record_type_id IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3) AS d;
-	ELSE
-		-- UPDATE: the old rows leave their counts, the new ones join theirs
-		PERFORM podrec.record_counts_add(d.record_type_id, d.test_mode, d.flow_id, d.account_id, d.n)
-		FROM (SELECT u.record_type_id, u.test_mode, u.flow_id, u.account_id, sum(u.n)::int8 AS n
+		RETURN NULL;
+	END IF;
+	FOR d IN EXECUTE CASE TG_OP
+		WHEN 'INSERT' THEN
+			'SELECT r.record_type_id, r.test_mode, r.flow_id, r.account_id, pg_catalog.count(*) AS n
+			FROM new_rows AS r WHERE r.record_type_id IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3'
+		WHEN 'DELETE' THEN
+			'SELECT r.record_type_id, r.test_mode, r.flow_id, r.account_id, -pg_catalog.count(*) AS n
+			FROM old_rows AS r WHERE r.record_type_id IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3'
+		ELSE
+			-- UPDATE: the old rows leave their counts, the new ones join theirs
+			'SELECT u.record_type_id, u.test_mode, u.flow_id, u.account_id, pg_catalog.sum(u.n)::pg_catalog.int8 AS n
 			FROM (SELECT r.record_type_id, r.test_mode, r.flow_id, r.account_id, -1 AS n
 					FROM old_rows AS r WHERE r.record_type_id IS NOT NULL
 				UNION ALL
 				SELECT r.record_type_id, r.test_mode, r.flow_id, r.account_id, 1
 					FROM new_rows AS r WHERE r.record_type_id IS NOT NULL) AS u
-			GROUP BY 1, 2, 3, 4 HAVING sum(u.n) <> 0 ORDER BY 1, 2, 3) AS d;
-	END IF;
+			GROUP BY 1, 2, 3, 4 HAVING pg_catalog.sum(u.n) OPERATOR(pg_catalog.<>) 0 ORDER BY 1, 2, 3'
+		END
+	LOOP
+		INSERT INTO podrec.record_counts (record_type_id, test_mode, flow_id, account_id, n)
+		VALUES (d.record_type_id, d.test_mode, d.flow_id, d.account_id, d.n);
+		-- Merge: only where READ COMMITTED lets the DELETE skip rows another
+		-- transaction merged meanwhile, and only when no other transaction
+		-- holds the story's lock (it is merging them): never waiting.
+		IF current_setting('transaction_isolation') = 'read committed'
+			AND pg_try_advisory_xact_lock(hashtext('podrec.record_counts'),
+				hashtext(d.record_type_id || '/' || d.test_mode || '/' || d.flow_id)) THEN
+			WITH gone AS (
+				DELETE FROM podrec.record_counts AS c
+				WHERE c.record_type_id = d.record_type_id AND c.test_mode = d.test_mode AND c.flow_id = d.flow_id
+				RETURNING c.n)
+			INSERT INTO podrec.record_counts (record_type_id, test_mode, flow_id, account_id, n)
+			SELECT d.record_type_id, d.test_mode, d.flow_id, d.account_id, sum(gone.n) FROM gone HAVING count(*) > 0;
+		END IF;
+	END LOOP;
 	RETURN NULL;
 END
 $$;
 
 COMMENT ON FUNCTION podrec.record_counts_change() IS
-	'internal: the statement triggers items_record_counts_* on podrec.items: the statement''s records added to (or taken from) podrec.record_counts';
+	'internal: the statement triggers items_record_counts_* on podrec.items: the statement''s change to the count of each record type, test mode and story as a row of podrec.record_counts, then the committed rows of the story merged into one when no other transaction is merging them';
 
 REVOKE ALL ON FUNCTION podrec.record_counts_change() FROM PUBLIC;
 

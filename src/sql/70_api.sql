@@ -246,8 +246,6 @@ ALTER FUNCTION podrec.matches(pg_catalog.jsonb, pg_catalog.text, pg_catalog.time
 -- accounts: every role reads the account it acts for; accounts are created
 -- and renamed by administrators (account_put).
 SELECT podrec.tenancy_apply('podrec.accounts', 'id', false);
--- kept by the triggers of podrec.items, read by records_list: tenants read their counts only
-SELECT podrec.tenancy_apply('podrec.record_counts', 'account_id', false);
 
 -- account_roles: every role reads its own mapping (current_account needs
 -- it), administrators write them.  A tenant must not map other roles to
