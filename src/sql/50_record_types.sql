@@ -443,12 +443,16 @@ $$;
 COMMENT ON FUNCTION podrec.record_type_def_build(pg_catalog.int8) IS
 	'internal: the fields of a record type as the per-record functions read them, from podrec.record_fields';
 
+-- PL/pgSQL, not SQL: an SQL function with SET is planned again at every
+-- request, a PL/pgSQL one keeps its plan for the session.
 CREATE FUNCTION podrec.record_type_def(record_type_id pg_catalog.int8)
 	RETURNS pg_catalog.jsonb
-	LANGUAGE sql STABLE PARALLEL SAFE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT t.def FROM podrec.record_types AS t WHERE t.id = record_type_def.record_type_id
+BEGIN
+	RETURN (SELECT t.def FROM podrec.record_types AS t WHERE t.id = record_type_def.record_type_id);
+END
 $$;
 
 COMMENT ON FUNCTION podrec.record_type_def(pg_catalog.int8) IS
