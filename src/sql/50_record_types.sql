@@ -174,6 +174,154 @@ SELECT pg_catalog.pg_extension_config_dump('podrec.record_fields_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('podrec.artifacts', '');
 SELECT pg_catalog.pg_extension_config_dump('podrec.artifacts_id_seq', '');
 
+-- How many records each record type has, by test mode and story, kept by
+-- statement triggers on podrec.items: records_list reads its count here
+-- when it lists all the records of a type (or of some of its stories)
+-- instead of counting them for every page.  A statement adds its rows'
+-- changes as rows of their own (never waiting for another transaction
+-- that writes records of the same story), then, in READ COMMITTED and
+-- when no other transaction is doing it, merges the committed rows of
+-- each story it touched into one: a count is the sum of a few rows.  Not
+-- dumped: restoring podrec.items fires the triggers, which count its rows
+-- again (podrec.record_counts_rebuild() recounts on demand).
+CREATE TABLE podrec.record_counts (
+	record_type_id pg_catalog.int8 NOT NULL,
+	test_mode pg_catalog.bool NOT NULL,
+	flow_id pg_catalog.text NOT NULL,
+	account_id pg_catalog.text NOT NULL,
+	n pg_catalog.int8 NOT NULL,
+	CONSTRAINT record_counts_record_type_fkey FOREIGN KEY (record_type_id, account_id)
+		REFERENCES podrec.record_types (id, account_id) ON DELETE CASCADE
+);
+
+CREATE INDEX record_counts_key_idx ON podrec.record_counts (record_type_id, test_mode, flow_id);
+
+COMMENT ON TABLE podrec.record_counts IS
+	'the number of records of each record type, test mode and story (the sum of n over its rows), kept by the triggers items_record_counts_* on podrec.items: records_list''s count of unfiltered lists';
+COMMENT ON COLUMN podrec.record_counts.record_type_id IS
+	'the record type';
+COMMENT ON COLUMN podrec.record_counts.test_mode IS
+	'records created in test mode, or not';
+COMMENT ON COLUMN podrec.record_counts.flow_id IS
+	'the story (flow) of the records';
+COMMENT ON COLUMN podrec.record_counts.account_id IS
+	'the account of the record type';
+COMMENT ON COLUMN podrec.record_counts.n IS
+	'records added (or, negative, taken away) by one statement, or by the statements merged into this row';
+COMMENT ON INDEX podrec.record_counts_key_idx IS
+	'the rows of a record type, test mode and story';
+
+REVOKE ALL ON TABLE podrec.record_counts FROM PUBLIC;
+
+CREATE FUNCTION podrec.record_counts_change()
+	RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	d record;
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		DELETE FROM podrec.record_counts;
+		RETURN NULL;
+	END IF;
+	FOR d IN EXECUTE CASE TG_OP
+		WHEN 'INSERT' THEN
+			'SELECT r.record_type_id, r.test_mode, r.flow_id, r.account_id, pg_catalog.count(*) AS n
+			FROM new_rows AS r WHERE r.record_type_id IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3'
+		WHEN 'DELETE' THEN
+			'SELECT r.record_type_id, r.test_mode, r.flow_id, r.account_id, -pg_catalog.count(*) AS n
+			FROM old_rows AS r WHERE r.record_type_id IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3'
+		ELSE
+			-- UPDATE: the old rows leave their counts, the new ones join theirs
+			'SELECT u.record_type_id, u.test_mode, u.flow_id, u.account_id, pg_catalog.sum(u.n)::pg_catalog.int8 AS n
+			FROM (SELECT r.record_type_id, r.test_mode, r.flow_id, r.account_id, -1 AS n
+					FROM old_rows AS r WHERE r.record_type_id IS NOT NULL
+				UNION ALL
+				SELECT r.record_type_id, r.test_mode, r.flow_id, r.account_id, 1
+					FROM new_rows AS r WHERE r.record_type_id IS NOT NULL) AS u
+			GROUP BY 1, 2, 3, 4 HAVING pg_catalog.sum(u.n) OPERATOR(pg_catalog.<>) 0 ORDER BY 1, 2, 3'
+		END
+	LOOP
+		INSERT INTO podrec.record_counts (record_type_id, test_mode, flow_id, account_id, n)
+		VALUES (d.record_type_id, d.test_mode, d.flow_id, d.account_id, d.n);
+		-- Merge: only where READ COMMITTED lets the DELETE skip rows another
+		-- transaction merged meanwhile, and only when no other transaction
+		-- holds the story's lock (it is merging them): never waiting.
+		IF current_setting('transaction_isolation') = 'read committed'
+			AND pg_try_advisory_xact_lock(hashtext('podrec.record_counts'),
+				hashtext(d.record_type_id || '/' || d.test_mode || '/' || d.flow_id)) THEN
+			WITH gone AS (
+				DELETE FROM podrec.record_counts AS c
+				WHERE c.record_type_id = d.record_type_id AND c.test_mode = d.test_mode AND c.flow_id = d.flow_id
+				RETURNING c.n)
+			INSERT INTO podrec.record_counts (record_type_id, test_mode, flow_id, account_id, n)
+			SELECT d.record_type_id, d.test_mode, d.flow_id, d.account_id, sum(gone.n) FROM gone HAVING count(*) > 0;
+		END IF;
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION podrec.record_counts_change() IS
+	'internal: the statement triggers items_record_counts_* on podrec.items: the statement''s change to the count of each record type, test mode and story as a row of podrec.record_counts, then the committed rows of the story merged into one when no other transaction is merging them';
+
+REVOKE ALL ON FUNCTION podrec.record_counts_change() FROM PUBLIC;
+
+CREATE TRIGGER items_record_counts_insert AFTER INSERT ON podrec.items
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION podrec.record_counts_change();
+CREATE TRIGGER items_record_counts_update AFTER UPDATE ON podrec.items
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION podrec.record_counts_change();
+CREATE TRIGGER items_record_counts_delete AFTER DELETE ON podrec.items
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION podrec.record_counts_change();
+CREATE TRIGGER items_record_counts_truncate AFTER TRUNCATE ON podrec.items
+	FOR EACH STATEMENT EXECUTE FUNCTION podrec.record_counts_change();
+
+COMMENT ON TRIGGER items_record_counts_insert ON podrec.items IS
+	'keeps podrec.record_counts: records created';
+COMMENT ON TRIGGER items_record_counts_update ON podrec.items IS
+	'keeps podrec.record_counts: records that changed type, test mode or story';
+COMMENT ON TRIGGER items_record_counts_delete ON podrec.items IS
+	'keeps podrec.record_counts: records deleted';
+COMMENT ON TRIGGER items_record_counts_truncate ON podrec.items IS
+	'keeps podrec.record_counts: every record gone';
+
+CREATE FUNCTION podrec.record_counts_kept()
+	RETURNS pg_catalog.bool
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger AS t
+		WHERE t.tgrelid OPERATOR(pg_catalog.=) 'podrec.items'::pg_catalog.regclass
+			AND t.tgname OPERATOR(pg_catalog.~~) 'items\_record\_counts\_%'
+			AND t.tgenabled OPERATOR(pg_catalog.=) ANY ('{O,A}'::pg_catalog."char"[])) OPERATOR(pg_catalog.=) 4
+		AND pg_catalog.current_setting('session_replication_role') OPERATOR(pg_catalog.<>) 'replica';
+
+COMMENT ON FUNCTION podrec.record_counts_kept() IS
+	'internal: are the four triggers that keep podrec.record_counts on podrec.items, and enabled? (not after shard_setup, which makes podrec.items anew); records_list counts the records itself when not';
+
+CREATE FUNCTION podrec.record_counts_rebuild()
+	RETURNS pg_catalog.int8
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	n int8;
+BEGIN
+	LOCK TABLE podrec.items IN SHARE MODE;
+	DELETE FROM podrec.record_counts;
+	INSERT INTO podrec.record_counts (record_type_id, test_mode, flow_id, account_id, n)
+	SELECT i.record_type_id, i.test_mode, i.flow_id, i.account_id, count(*)
+	FROM podrec.items AS i WHERE i.record_type_id IS NOT NULL
+	GROUP BY 1, 2, 3, 4;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END
+$$;
+
+COMMENT ON FUNCTION podrec.record_counts_rebuild() IS
+	'counts the records of every record type again into podrec.record_counts (after writes with the triggers disabled or session_replication_role = replica); returns the number of counts';
+
+REVOKE ALL ON FUNCTION podrec.record_counts_rebuild() FROM PUBLIC;
+
 -- ---------------------------------------------------------------------
 -- The per-record functions (C)
 -- ---------------------------------------------------------------------
@@ -295,12 +443,16 @@ $$;
 COMMENT ON FUNCTION podrec.record_type_def_build(pg_catalog.int8) IS
 	'internal: the fields of a record type as the per-record functions read them, from podrec.record_fields';
 
+-- PL/pgSQL, not SQL: an SQL function with SET is planned again at every
+-- request, a PL/pgSQL one keeps its plan for the session.
 CREATE FUNCTION podrec.record_type_def(record_type_id pg_catalog.int8)
 	RETURNS pg_catalog.jsonb
-	LANGUAGE sql STABLE PARALLEL SAFE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT t.def FROM podrec.record_types AS t WHERE t.id = record_type_def.record_type_id
+BEGIN
+	RETURN (SELECT t.def FROM podrec.record_types AS t WHERE t.id = record_type_def.record_type_id);
+END
 $$;
 
 COMMENT ON FUNCTION podrec.record_type_def(pg_catalog.int8) IS
@@ -1912,12 +2064,15 @@ BEGIN
 		query := query || '&test_mode=' || test_mode;
 	END IF;
 	RETURN jsonb_build_object('record_type_id', rt.id, 'field_ids', to_jsonb(field_ids), 'per_page', per_page,
-		'page', page, 'query', query, 'count_sql', count_sql, 'page_sql', page_sql, 'few_sql', few_sql);
+		'page', page, 'query', query, 'count_sql', count_sql, 'page_sql', page_sql, 'few_sql', few_sql,
+		-- every record of the type (or of some of its stories): podrec.record_counts has the count
+		'counted', range_start IS NULL AND range_end IS NULL AND (filters IS NULL OR jsonb_array_length(filters) = 0),
+		'test_mode', test_mode, 'stories', to_jsonb(stories));
 END
 $$;
 
 COMMENT ON FUNCTION podrec.records_list_plan(pg_catalog.jsonb) IS
-	'internal: records_list''s parameters checked, and the queries it runs: count_sql (the count), and page_sql or few_sql (the page, walking the order or, for few matches, filtering first; $1 the type''s definition, $2 record_field_ids), with the query string of its page links';
+	'internal: records_list''s parameters checked, and the queries it runs: count_sql (the count, unless counted: all the records of the type or of stories, which podrec.record_counts counts), and page_sql or few_sql (the page, walking the order or, for few matches, filtering first; $1 the type''s definition, $2 record_field_ids), with the query string of its page links';
 
 CREATE FUNCTION podrec.records_list(params pg_catalog.jsonb)
 	RETURNS pg_catalog.jsonb
@@ -1935,7 +2090,13 @@ DECLARE
 	results jsonb;
 	base text;
 BEGIN
-	EXECUTE plan ->> 'count_sql' INTO cnt;
+	IF (plan ->> 'counted')::bool AND podrec.record_counts_kept() THEN
+		SELECT coalesce(sum(c.n), 0) INTO cnt FROM podrec.record_counts AS c
+		WHERE c.record_type_id = (plan ->> 'record_type_id')::int8 AND c.test_mode = (plan ->> 'test_mode')::bool
+			AND (plan -> 'stories' = 'null' OR c.flow_id = ANY (ARRAY(SELECT jsonb_array_elements_text(plan -> 'stories'))));
+	ELSE
+		EXECUTE plan ->> 'count_sql' INTO cnt;
+	END IF;
 	-- Few matches (at most the square root of the rows the page is past times the
 	-- rows of the table: what walking the order would read): find them, then sort.
 	SELECT greatest(c.reltuples, cnt) INTO rows FROM pg_class AS c WHERE c.oid = 'podrec.items'::regclass;

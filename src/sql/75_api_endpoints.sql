@@ -32,14 +32,20 @@ $$;
 COMMENT ON FUNCTION podrec.api_list(pg_catalog.text) IS
 	'internal: a list argument of an endpoint as a records_list parameter: a JSON array (as text), a PostgreSQL array literal {1,2}, or ids separated by commas; NULL when absent or empty';
 
+-- PL/pgSQL, not SQL: an SQL function with SET is planned again at every
+-- request, a PL/pgSQL one keeps its plan for the session.
 CREATE FUNCTION podrec.api_params(params pg_catalog.jsonb)
 	RETURNS pg_catalog.jsonb
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
 	RETURN (SELECT coalesce(jsonb_object_agg(p.key, p.value), '{}')
 		FROM jsonb_each(params) AS p
 		WHERE p.value OPERATOR(pg_catalog.<>) 'null'::jsonb
 			AND p.value OPERATOR(pg_catalog.<>) '""'::jsonb);
+END
+$$;
 
 COMMENT ON FUNCTION podrec.api_params(pg_catalog.jsonb) IS
 	'internal: the parameters an endpoint was called with, leaving out those that are absent (null) or empty strings';

@@ -18,7 +18,9 @@ shards (clusters of its own on the next ports) and times per-flow pages of
 several flows (an mget) and a flatten-heavy export on both; "find" times
 podrec.mget of 10 flows x 20 items against ten podrec.find calls from the
 client, pages deep into a flow (after cursor, skip) against the first, and a
-tenant's page of a selective filter against the superuser's.  Each suite starts from a fresh
+tenant's page of a selective filter against the superuser's; "load" runs the pgbench
+scripts of test/bench/load, each a request to a podrec_api endpoint as PostgREST makes it, with 1, 2
+and 4 clients (requests a minute, p50 and p99 latency).  Each suite starts from a fresh
 throwaway cluster, generates its data in the server (test/bench/sql) and
 merges its results into results/latest.json, from which results/latest.md and
 results/latest.png are written.
@@ -27,8 +29,15 @@ Settings come from the environment (defaults in brackets):
     PG_CONFIG            the PostgreSQL to use [pg_config]
     PODREC_BENCH_PORT    port of the throwaway cluster [55710]
     BENCH_DIR            directory of the cluster [/tmp/podrec-bench-PORT]
-    BENCH_SIZES          table sizes for the timings [100000; filters: 1000000]
+    BENCH_SIZES          table sizes of the flatten and filters suites [10000 100000 1000000]
     BENCH_MEMORY_SIZES   table sizes for the memory suite [100000 1000000]
+    BENCH_MGET_ITEMS     items in 100 flows for the memory suite's mget [100000]
+    BENCH_LOAD_ITEMS     items of the load suite, in 50 flows [200000]
+    BENCH_LOAD_RECORDS   records of one record type in the load suite [200000]
+    BENCH_LOAD_TYPED     seed-004 records of the load suite [20000]
+    BENCH_LOAD_CLIENTS   pgbench clients of the load suite [1 2 4]
+    BENCH_LOAD_SECONDS   seconds of each pgbench run [5]
+    BENCH_LOAD_SCRIPTS   only these scripts of test/bench/load [all]
     BENCH_RECORDS        records of the records suite [1000000]
     BENCH_RECORDS_BATCH  records per records_create and record_create call [10000]
     BENCH_CREATE_RECORDS records of each record type in the record_create suite [200000]
@@ -59,6 +68,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -81,8 +91,8 @@ def env_int_list(name, default):
 PG_CONFIG = os.environ.get("PG_CONFIG", "pg_config")
 PORT = int(os.environ.get("PODREC_BENCH_PORT", "55710"))
 CLUSTER = os.environ.get("BENCH_DIR", f"/tmp/podrec-bench-{PORT}")
-SIZES = env_int_list("BENCH_SIZES", "100000")
-FILTER_SIZES = env_int_list("BENCH_SIZES", "1000000")
+SIZES = env_int_list("BENCH_SIZES", "10000 100000 1000000")
+FILTER_SIZES = SIZES
 MEMORY_SIZES = env_int_list("BENCH_MEMORY_SIZES", "100000 1000000")
 RECORDS = int(os.environ.get("BENCH_RECORDS", "1000000"))
 RECORDS_BATCH = int(os.environ.get("BENCH_RECORDS_BATCH", "10000"))
@@ -494,7 +504,87 @@ def suite_memory(cluster):
             size["ops"][name] = {"peak_kb": peak, "start_kb": before, "seconds": seconds, "count": count}
             log(f"{n:,} items: {name}: peak RSS {peak / 1024:.1f} MB ({seconds:.1f} s)")
         result["sizes"].append(size)
+    result["mget"] = mget_memory(cluster)
     return result
+
+
+MGET_MEMORY_ITEMS = int(os.environ.get("BENCH_MGET_ITEMS", "100000"))
+MGET_MEMORY_FLOWS = 100             # the most requests an mget takes
+MGET_MEMORY_LIMITS = (20, 1000)     # items per flow: the default page, the largest
+
+
+def mget_memory(cluster):
+    """Peak resident size of a fresh backend running one podrec.mget of 100
+    flows, with pages of 20 and of 1000 items (the largest), against an idle one."""
+    conn = cluster.connect()
+    with conn.cursor() as cur:
+        cur.execute("SELECT podrec.account_put('mem')")
+        cur.execute("SELECT podrec.flow_put('m' || f, 'mem') FROM generate_series(0, %s) AS f", (MGET_MEMORY_FLOWS - 1,))
+        log(f"memory: {MGET_MEMORY_ITEMS:,} items in {MGET_MEMORY_FLOWS} flows for mget")
+        cur.execute("""INSERT INTO podrec.items (uid, account_id, flow_id, created_at, updated_at, doc)
+            SELECT 'm' || g, 'mem', 'm' || (g %% %s), t, t, bench.item(g)
+            FROM generate_series(1, %s) AS g, LATERAL (SELECT timestamptz '2025-01-01' + g * interval '1 second' AS t) AS t""",
+                    (MGET_MEMORY_FLOWS, MGET_MEMORY_ITEMS))
+        cur.execute("VACUUM ANALYZE podrec.items")
+    conn.close()
+    res = {"items": MGET_MEMORY_ITEMS, "flows": MGET_MEMORY_FLOWS, "work_mem": Cluster.SETTINGS["work_mem"], "runs": []}
+    queries = [("idle", None, "SELECT 1")]
+    for limit in MGET_MEMORY_LIMITS:
+        body = json.dumps([{"flowId": f"m{f}", "params": {"limit": limit}} for f in range(MGET_MEMORY_FLOWS)])
+        queries.append((f"limit_{limit}", limit,
+                        "SELECT count(*), sum(pg_column_size((m.item).doc)) FROM podrec.mget(" + q(body) + ") AS m"))
+    for name, limit, query in queries:
+        c = cluster.connect()           # a fresh backend for each query
+        pid = sql_one(c, "SELECT pg_backend_pid()")
+        # VmHWM counts the shared buffers the backend touched too (the index scans
+        # of 100 flows touch every page of their items): its private memory,
+        # RssAnon, is sampled while the query runs
+        anon = [proc_status_kb(pid, "RssAnon")]
+        done = threading.Event()
+
+        def sample():
+            while not done.is_set():
+                try:
+                    anon.append(proc_status_kb(pid, "RssAnon"))
+                except (OSError, RuntimeError):
+                    return
+                time.sleep(0.002)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        t0 = time.perf_counter()
+        with c.cursor() as cur:
+            cur.execute(query)
+            row = cur.fetchone()
+        seconds = time.perf_counter() - t0
+        done.set()
+        sampler.join()
+        peak = proc_status_kb(pid, "VmHWM")
+        c.close()
+        entry = {"name": name, "limit": limit, "peak_kb": peak, "anon_peak_kb": max(anon), "seconds": seconds}
+        if limit:
+            entry["rows"], entry["doc_bytes"] = row[0], int(row[1])
+        res["runs"].append(entry)
+        log(f"memory: mget {name}: peak RSS {peak / 1024:.1f} MB, private (RssAnon) {max(anon) / 1024:.1f} MB "
+            f"({seconds:.2f} s)")
+    return res
+
+
+MGET_MEMORY_GOAL_KB = 4096 + 4096   # work_mem (the tuplestore's memory before it spills) + 4 MB
+
+
+def mget_memory_targets(res):
+    m = res.get("mget")
+    if not m:
+        return []
+    runs = {r["name"]: r for r in m["runs"]}
+    lo, hi = runs[f"limit_{MGET_MEMORY_LIMITS[0]}"], runs[f"limit_{MGET_MEMORY_LIMITS[-1]}"]
+    growth = hi["anon_peak_kb"] - lo["anon_peak_kb"]
+    return [(f"an mget of {m['flows']} flows streams through a tuplestore: its peak private memory grows by at most "
+             f"{MGET_MEMORY_GOAL_KB // 1024} MB (work_mem = {m['work_mem']}, + 4 MB) from {lo['rows']:,} to "
+             f"{hi['rows']:,} items ({hi['doc_bytes'] / 1024 / 1024:.0f} MB of documents)",
+             f"<= {MGET_MEMORY_GOAL_KB // 1024} MB", f"{growth / 1024:+.1f} MB",
+             "PASS" if growth <= MGET_MEMORY_GOAL_KB else "FAIL")]
 
 
 # ---------------------------------------------------------------------------
@@ -560,8 +650,10 @@ RECORDS_LIST_GOAL = 2.0
 RECORDS_CREATE_GOAL = 10000
 
 
-def suite_records(cluster):
-    conn = cluster.connect()
+def records_generate(conn, records):
+    """Record type 1 (Bench, RECORD_FIELDS) of account bench with records
+    records in 10 stories, created in batches; its field ids by name, and
+    the seconds spent in records_create."""
     with conn.cursor() as cur:
         cur.execute(RECORD_VALUES)
         cur.execute("SELECT podrec.account_put('bench')")
@@ -569,11 +661,11 @@ def suite_records(cluster):
         cur.execute("SELECT podrec.record_type_create('Bench', %s, 'bench') ->> 'id'", (RECORD_FIELDS,))
         cur.execute("SELECT name, id FROM podrec.record_fields WHERE record_type_id = 1")
         field_ids = dict(cur.fetchall())
-    log(f"creating {RECORDS:,} records in batches of {RECORDS_BATCH:,}")
+    log(f"creating {records:,} records in batches of {RECORDS_BATCH:,}")
     spent = 0.0
     batches = 0
-    for start in range(1, RECORDS + 1, RECORDS_BATCH):
-        end = min(start + RECORDS_BATCH - 1, RECORDS)
+    for start in range(1, records + 1, RECORDS_BATCH):
+        end = min(start + RECORDS_BATCH - 1, records)
         with conn.cursor() as cur:
             cur.execute("DROP TABLE IF EXISTS pg_temp.batch")
             cur.execute(f"CREATE TEMP TABLE batch AS SELECT jsonb_agg(bench.record_values(g) ORDER BY g) AS j "
@@ -583,6 +675,12 @@ def suite_records(cluster):
                         (f"bench-story-{batches % 10}",))
             spent += time.perf_counter() - t0
         batches += 1
+    return field_ids, spent
+
+
+def suite_records(cluster):
+    conn = cluster.connect()
+    field_ids, spent = records_generate(conn, RECORDS)
     rate = RECORDS / spent
     log(f"created {RECORDS:,} records in {spent:.1f} s: {rate:,.0f} a second")
     # The floor: a plain INSERT of one batch of the same rows (copies of stored
@@ -627,6 +725,11 @@ def suite_records(cluster):
                                 "sql": best_sql, "sql_median": median_sql})
         log(f"records {name}: records_list {best_list * 1000:.1f} ms, hand-written SQL {best_sql * 1000:.1f} ms, "
             f"{want['count']:,} matching")
+    conn.close()
+    return result
+
+
+# ---------------------------------------------------------------------------
 # Filters: podrec.matches on a GIN-indexed table
 # ---------------------------------------------------------------------------
 
@@ -634,6 +737,7 @@ def suite_records(cluster):
 FILTER_CODE = "A0155C35"
 EQUAL_FILTER = f'barcode_scanning.barcode.code == "{FILTER_CODE}"'
 ICONTAINS_FILTER = '{"barcode_scanning__barcode__code": {"operator": "icontains", "value": "c35"}}'
+UNIQUE_ITEM = 4242                  # in every table: items 1..n
 ICONTAINS_PATH = '$."barcode_scanning"[*] ? (@."flow_step_id" == "barcode")."code" like_regex "c35" flag "i"'
 
 
@@ -658,6 +762,9 @@ FILTER_OPS = [
     FilterOp("equal_page", "selective EQUAL, first page: `matches(doc, filter) LIMIT 20`",
              "SELECT id FROM {table} WHERE podrec.matches(doc, " + q(EQUAL_FILTER) + ") LIMIT 20",
              fast=True, note=f"`{EQUAL_FILTER}`, served by the GIN index"),
+    FilterOp("unique_page", "selective EQUAL on one item's barcode, first page",
+             "SELECT id FROM {table} WHERE podrec.matches(doc, 'barcode_scanning.barcode.code == \"{code}\"') LIMIT 20",
+             fast=True, note=f"item {UNIQUE_ITEM}'s barcode, which every table has once: the same page at every size"),
     FilterOp("equal_page_unestimated", "the same, filter unknown when planning: `matches(doc, (SELECT filter)) LIMIT 20`",
              "SELECT id FROM {table} WHERE podrec.matches(doc, (SELECT " + q(EQUAL_FILTER) + "::text)) LIMIT 20",
              runs=1, note="PostgreSQL's default estimate (a third of the rows) makes it a sequential scan that stops at the 20th match"),
@@ -710,11 +817,14 @@ def suite_filters(cluster):
 
         # What the queries do: the plans, and that each pair agrees.
         plans = {}
+        code = sql_one(conn, f"SELECT doc #>> '{{barcode_scanning,0,code}}' FROM {table} WHERE id = {UNIQUE_ITEM}")
+        size["unique_code"] = code
         for op in FILTER_OPS:
-            rows = sql_rows(conn, "EXPLAIN (COSTS OFF) " + op.sql.replace("{table}", table))
+            rows = sql_rows(conn, "EXPLAIN (COSTS OFF) " + op.sql.replace("{table}", table).replace("{code}", code))
             plans[op.name] = "\n".join(r[0] for r in rows)
-        if "Bitmap Index Scan" not in plans["equal_page"]:
-            sys.exit(f"bench: the selective filter does not use the GIN index:\n{plans['equal_page']}")
+        for name in ("equal_page", "unique_page"):
+            if "Bitmap Index Scan" not in plans[name]:
+                sys.exit(f"bench: the selective filter does not use the GIN index:\n{plans[name]}")
         if "Seq Scan" not in plans["equal_page_unestimated"]:
             log(f"note: the unestimated first page is not a sequential scan:\n{plans['equal_page_unestimated']}")
         if "Index" in plans["icontains"]:
@@ -727,7 +837,7 @@ def suite_filters(cluster):
             cur.execute("SET synchronize_seqscans = off")
         answers = {}
         for op in FILTER_OPS:
-            query = op.sql.replace("{table}", table)
+            query = op.sql.replace("{table}", table).replace("{code}", code)
             runs = op.runs or (max(REPEAT, 10) if op.fast else REPEAT)
             times = []
             for _ in range(runs):
@@ -742,11 +852,13 @@ def suite_filters(cluster):
         if answers["icontains"] != answers["icontains_jsonpath"]:
             sys.exit(f"bench: icontains counts differ: matches() {answers['icontains']}, "
                      f"jsonb_path_match {answers['icontains_jsonpath']}")
+        if len(answers["unique_page"]) != 1:
+            sys.exit(f"bench: item {UNIQUE_ITEM}'s barcode matches {len(answers['unique_page'])} items")
         size["page_rows"] = len(answers["equal_page"])
         size["icontains_rows"] = answers["icontains"][0][0]
         scan = size["ops"]["scan"]["best"]
         for name, e in size["ops"].items():
-            if name not in ("scan", "equal_page", "equal_page_unestimated", "equal_naive"):
+            if name not in ("scan", "equal_page", "unique_page", "equal_page_unestimated", "equal_naive"):
                 e["cost"] = e["best"] - scan
                 e["cost_per_row"] = e["cost"] / n
         result["sizes"].append(size)
@@ -805,6 +917,25 @@ def filter_target_rows(size):
     return rows
 
 
+FIRST_PAGE_GROWTH_GOAL = 2.0
+
+
+def filter_growth_rows(res):
+    """The first page's time at the largest size against the smallest."""
+    sizes = res.get("sizes", [])
+    if len(sizes) < 2:
+        return []
+    lo, hi = sizes[0], sizes[-1]
+    rows = []
+    for name, what in (("unique_page", f"one item's barcode, 1 match at every size"),
+                       ("equal_page", f"the seed's barcode, {lo['page_rows']} and {hi['page_rows']} rows")):
+        r = hi["ops"][name]["best"] / lo["ops"][name]["best"]
+        rows.append((f"the first page of a selective filter ({what}) grows by at most "
+                     f"{FIRST_PAGE_GROWTH_GOAL:g}x from {lo['data']['rows']:,} to {hi['data']['rows']:,} items",
+                     f"<= {FIRST_PAGE_GROWTH_GOAL:g}x", f"{r:.2f}x", "PASS" if r <= FIRST_PAGE_GROWTH_GOAL else "FAIL"))
+    return rows
+
+
 def report_filters(res, out):
     out.append("## Filters\n")
     out.append(f"Run {res['date']}. Time is the best of {res['repeat']} runs of one query (10 for the "
@@ -829,13 +960,28 @@ def report_filters(res, out):
             t = f"{e['best']:.4f}" if e["best"] < 0.1 else fmt_s(e["best"])
             out.append(f"| {op.label} | {t} | {cost} | {per} | {op.note} |")
         out.append("")
-        out.append("| target | goal | measured | result |")
-        out.append("| --- | --- | --- | --- |")
-        for r in filter_target_rows(size):
-            out.append("| " + " | ".join(r) + " |")
-        out.append("")
+        if size is res["sizes"][-1]:
+            out.append("| target | goal | measured | result |")
+            out.append("| --- | --- | --- | --- |")
+            for r in filter_target_rows(size):
+                out.append("| " + " | ".join(r) + " |")
+            out.append("")
         out.append("Plan of the first page:\n")
         out.append("```\n" + size["plans"]["equal_page"] + "\n```\n")
+    growth = filter_growth_rows(res)
+    if growth:
+        sizes = res["sizes"]
+        out.append("### Cost against table size\n")
+        out.append("| operation | " + " | ".join(f"{s['data']['rows']:,} items (ms)" for s in sizes) + " |")
+        out.append("| --- | " + " | ".join("---:" for _ in sizes) + " |")
+        for op in FILTER_OPS:
+            out.append(f"| {op.label} | " + " | ".join(f"{s['ops'][op.name]['best'] * 1000:.2f}" for s in sizes) + " |")
+        out.append("")
+        out.append("| target | goal | measured | result |")
+        out.append("| --- | --- | --- | --- |")
+        for r in growth:
+            out.append("| " + " | ".join(r) + " |")
+        out.append("")
 
 
 
@@ -1251,6 +1397,164 @@ def report_find(res, out):
 
 
 # ---------------------------------------------------------------------------
+# Load: pgbench scripts (test/bench/load) calling the podrec_api endpoints as
+# PostgREST does, with 1, 2, 4 clients
+# ---------------------------------------------------------------------------
+
+LOAD_DIR = os.path.join(HERE, "load")
+LOAD_ITEMS = int(os.environ.get("BENCH_LOAD_ITEMS", "200000"))
+LOAD_RECORDS = int(os.environ.get("BENCH_LOAD_RECORDS", "200000"))
+LOAD_TYPED = int(os.environ.get("BENCH_LOAD_TYPED", "20000"))
+LOAD_CLIENTS = env_int_list("BENCH_LOAD_CLIENTS", "1 2 4")
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "5"))
+LOAD_SCRIPTS = os.environ.get("BENCH_LOAD_SCRIPTS", "").split()
+SEED_LIMIT_PER_MIN = 400            # the seeds' published rate limit
+LOAD_RATE_GOAL = 100 * SEED_LIMIT_PER_MIN
+LOAD_P99_GOAL_MS = 20.0
+
+# What each script asks (test/bench/load/NAME.sql), in the report's order.
+LOAD_LABELS = {
+    "records_list_selective": "records_list (seed 001): a selective filter (EQUAL on one code of 65,536), page 1",
+    "records_list_broad": "records_list (seed 001): every record of the type, newest first, a random page of 50",
+    "records_list_filtered": "records_list (seed 001): EQUAL on one Alert value (a fifth of the records), "
+                             "ordered by the indexed Count, a random page of 10",
+    "records": "records (seed 000): the newest 20 flat records of a random flow",
+    "records_filter": "records (seed 000): the flat records of a random item's barcode",
+    "mget": "mget (seed 002): 20 drops of each of 10 flows",
+    "record_query": "record_query (seed 004): the records of one entity of 10,000, page size 10",
+    "record_fetch": "record_fetch (seed 004): one record by its unique_id",
+}
+
+
+def load_generate(conn):
+    """Account bench: LOAD_ITEMS seed-shaped items in 50 flows, LOAD_RECORDS
+    records of type 1 (records_list), LOAD_TYPED seed-004 records; PostgREST's
+    roles; the pgbench variables the scripts use."""
+    t0 = time.perf_counter()
+    field_ids, _ = records_generate(conn, LOAD_RECORDS)
+    with conn.cursor() as cur:
+        log(f"load: {LOAD_ITEMS:,} items in {SHARD_FLOWS} flows")
+        cur.execute(SHARD_LOAD.replace("SELECT podrec.account_put('bench');", "").format(flows=SHARD_FLOWS, n=LOAD_ITEMS))
+        cur.execute(CREATE_PAYLOADS)
+        cur.execute("INSERT INTO podrec.account_roles (role_name, account_id) VALUES (current_user, 'bench')")
+        cur.execute("SELECT podrec.record_type_install('seed004')")
+        log(f"load: {LOAD_TYPED:,} seed-004 records")
+        for start in range(1, LOAD_TYPED + 1, RECORDS_BATCH):
+            end = min(start + RECORDS_BATCH - 1, LOAD_TYPED)
+            cur.execute("SELECT jsonb_array_length(podrec.record_create((SELECT jsonb_agg(bench.seed004_payload(g) "
+                        "ORDER BY g) FROM generate_series(%s, %s) AS g), 'seed004'))", (start, end))
+        cur.execute("VACUUM ANALYZE")
+    sql_file(conn, os.path.join(TOP, "test", "http", "authenticator.sql"))
+    with conn.cursor() as cur:
+        # records_filter.sql computes a stored barcode with bench.hex8
+        cur.execute("GRANT USAGE ON SCHEMA bench TO podrec_user")
+        # PostgREST reuses its prepared statements, as pgbench -M prepared does: a filter
+        # that is a parameter reaches the GIN index only in a custom plan (README, "Performance")
+        cur.execute("ALTER ROLE podrec_authenticator SET plan_cache_mode = force_custom_plan")
+    return {"rt": 1, "code_field": field_ids["Code"], "alert_field": field_ids["Alert"],
+            "count_field": field_ids["Count"], "items": LOAD_ITEMS, "typed": LOAD_TYPED}, time.perf_counter() - t0
+
+
+def percentile(sorted_values, p):
+    """The p-th percentile (0-100) of sorted values, nearest rank."""
+    if not sorted_values:
+        return float("nan")
+    k = max(0, min(len(sorted_values) - 1, int(round(p / 100 * len(sorted_values) + 0.5)) - 1))
+    return sorted_values[k]
+
+
+def pgbench(cluster, script, clients, seconds, variables, logdir):
+    """One pgbench run of script; requests a minute and latencies (ms) from
+    its per-transaction log."""
+    for f in os.listdir(logdir):
+        os.remove(os.path.join(logdir, f))
+    args = [os.path.join(cluster.bindir, "pgbench"), "-n", "-M", "prepared", "-h", cluster.dir,
+            "-p", str(cluster.port), "-U", "podrec_authenticator", "-c", str(clients), "-j", str(clients),
+            "-f", script, "-l", "--log-prefix", os.path.join(logdir, "tx")]
+    args += ["-T", str(seconds)] if seconds else ["-t", "1"]
+    for k, v in variables.items():
+        args += ["-D", f"{k}={v}"]
+    proc = subprocess.run(args + ["postgres"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0 or "aborted" in proc.stdout:
+        sys.exit(f"bench: pgbench failed on {os.path.basename(script)}:\n{proc.stdout}")
+    m = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", proc.stdout)
+    latencies = []
+    for f in os.listdir(logdir):
+        with open(os.path.join(logdir, f)) as lf:
+            for line in lf:
+                latencies.append(int(line.split()[2]) / 1000.0)
+    latencies.sort()
+    return {"clients": clients, "seconds": seconds, "requests": len(latencies),
+            "per_min": float(m.group(1)) * 60 if m else 0.0,
+            "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99),
+            "max_ms": latencies[-1] if latencies else float("nan")}
+
+
+def suite_load(cluster):
+    conn = cluster.connect()
+    variables, load_s = load_generate(conn)
+    conn.close()
+    log(f"load: data loaded in {load_s:.0f} s")
+    names = LOAD_SCRIPTS or list(LOAD_LABELS)
+    for name in names:
+        if not os.path.exists(os.path.join(LOAD_DIR, name + ".sql")):
+            sys.exit(f"bench: no load script {name} (test/bench/load/{name}.sql)")
+    logdir = os.path.join(cluster.dir, "pgbench-log")
+    os.makedirs(logdir, exist_ok=True)
+    res = {"items": LOAD_ITEMS, "records": LOAD_RECORDS, "typed": LOAD_TYPED, "seconds": LOAD_SECONDS,
+           "load_s": load_s, "scripts": []}
+    for name in names:
+        script = os.path.join(LOAD_DIR, name + ".sql")
+        pgbench(cluster, script, 1, 0, variables, logdir)         # runs once, without an error
+        entry = {"name": name, "runs": []}
+        for clients in LOAD_CLIENTS:
+            r = pgbench(cluster, script, clients, LOAD_SECONDS, variables, logdir)
+            entry["runs"].append(r)
+            log(f"load {name}: {clients} client(s): {r['per_min']:,.0f} requests a minute, "
+                f"p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms")
+        res["scripts"].append(entry)
+    return res
+
+
+def load_targets(res):
+    rows = []
+    top = max(LOAD_CLIENTS) if LOAD_CLIENTS else 4
+    for e in res["scripts"]:
+        r = next((r for r in e["runs"] if r["clients"] == top), e["runs"][-1])
+        ok = r["per_min"] >= LOAD_RATE_GOAL and r["p99_ms"] < LOAD_P99_GOAL_MS
+        rows.append((f"{e['name']} with {r['clients']} clients: at least 100x the seeds' {SEED_LIMIT_PER_MIN} "
+                     f"requests a minute, p99 under {LOAD_P99_GOAL_MS:g} ms",
+                     f">= {LOAD_RATE_GOAL:,}/min, p99 < {LOAD_P99_GOAL_MS:g} ms",
+                     f"{r['per_min']:,.0f}/min ({r['per_min'] / SEED_LIMIT_PER_MIN:,.0f}x), p99 {r['p99_ms']:.1f} ms",
+                     "PASS" if ok else "FAIL"))
+    return rows
+
+
+def report_load(res, out):
+    out.append("## Load\n")
+    out.append(f"Run {res['date']}. pgbench (`-M prepared`, {res['seconds']} s a run) runs each script of "
+               f"test/bench/load as PostgREST runs a request: a transaction that switches to podrec_user with "
+               f"the request's claims (`request.jwt.claims`, account bench) and calls the endpoint function, "
+               f"with random parameters (`\\set ... random`). Data: {res['records']:,} records of one record "
+               f"type (records_list), {res['items']:,} seed-shaped items in 50 flows (records, mget) and "
+               f"{res['typed']:,} seed-004 records (record_query, record_fetch), one account. Requests a minute "
+               f"are pgbench's transactions a second (without connection time) x 60; latencies are from its "
+               f"per-transaction log (`-l`). Client and server share the machine's cores.\n")
+    out.append("| request | clients | requests a minute | p50 (ms) | p99 (ms) |")
+    out.append("| --- | ---: | ---: | ---: | ---: |")
+    for e in res["scripts"]:
+        for r in e["runs"]:
+            out.append(f"| {LOAD_LABELS.get(e['name'], e['name'])} | {r['clients']} | {r['per_min']:,.0f} | "
+                       f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} |")
+    out.append("")
+    out.append("| target | goal | measured | result |")
+    out.append("| --- | --- | --- | --- |")
+    for r in load_targets(res):
+        out.append("| " + " | ".join(r) + " |")
+    out.append("")
+
+
+# ---------------------------------------------------------------------------
 # Typed create (seed 004): podrec.record_create in batches
 # ---------------------------------------------------------------------------
 
@@ -1424,7 +1728,8 @@ def report_record_create(res, out):
     out.append("")
 
 SUITES = {"flatten": suite_flatten, "memory": suite_memory, "records": suite_records, "filters": suite_filters,
-          "record_create": suite_record_create, "shard": suite_shard, "find": suite_find}
+          "record_create": suite_record_create, "shard": suite_shard, "find": suite_find,
+          "load": suite_load}
 
 
 # ---------------------------------------------------------------------------
@@ -1501,7 +1806,7 @@ def report_flatten(res, out):
             for r in rows:
                 out.append("| " + " | ".join(r) + " |")
             out.append("")
-    out.append("![cost over a bare scan of each operation](latest.png)\n")
+    out.append("![cost against table size of each operation](latest.png)\n")
 
 
 def memory_rows(res):
@@ -1546,7 +1851,29 @@ def report_memory(res, out):
     for label, cells in memory_rows(res):
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     out.append("")
-    rows = memory_targets(res)
+    m = res.get("mget")
+    if m:
+        out.append(f"podrec.mget of {m['flows']} flows (the most one mget takes) on {m['items']:,} items of "
+                   f"podrec.items, {m['items'] // m['flows']:,} a flow, each query in a fresh backend:\n")
+        out.append("| query | items returned | documents (MB) | peak resident, VmHWM (MB) | "
+                   "peak private, RssAnon sampled (MB) | private over an idle backend (MB) |")
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+        idle = next(r for r in m["runs"] if r["name"] == "idle")
+        for r in m["runs"]:
+            if r["name"] == "idle":
+                out.append(f"| idle backend: `SELECT 1` | — | — | {r['peak_kb'] / 1024:.1f} | "
+                           f"{r['anon_peak_kb'] / 1024:.1f} | — |")
+            else:
+                out.append(f"| `podrec.mget`, {m['flows']} flows x limit {r['limit']} | {r['rows']:,} | "
+                           f"{r['doc_bytes'] / 1024 / 1024:.1f} | {r['peak_kb'] / 1024:.1f} | "
+                           f"{r['anon_peak_kb'] / 1024:.1f} | {(r['anon_peak_kb'] - idle['anon_peak_kb']) / 1024:+.1f} |")
+        out.append("")
+        out.append("The resident size counts the shared buffers a backend touches, which for the index "
+                   "scans of 100 flows is every page of their items; the private memory (`RssAnon` of "
+                   "`/proc/<pid>/status`, sampled every 2 ms while the query runs) is what the query "
+                   "itself holds.")
+        out.append("")
+    rows = memory_targets(res) + mget_memory_targets(res)
     if rows:
         out.append("| target | goal | measured | result |")
         out.append("| --- | --- | --- | --- |")
@@ -1556,37 +1883,61 @@ def report_memory(res, out):
 
 
 def plot(results):
+    """results/latest.png: cost against table size of each operation (the
+    flatten and filters suites, log scales); one size: a bar per operation."""
     flat = results.get("flatten")
     if not flat or not shutil.which("gnuplot"):
         return None
     sizes = flat["sizes"]
     names = [op.name for op in OPS if op.bare and all(op.name in s["ops"] for s in sizes)]
-    dat = os.path.join(RESULTS, "latest.dat.tmp")
-    with open(dat, "w") as f:
-        for s in sizes:
-            f.write(f"{s['data']['rows']} " + " ".join(f"{s['ops'][n]['cost']:.6f}" for n in names) + "\n")
-    png = os.path.join(RESULTS, "latest.png")
     labels = {op.name: op.short or op.name for op in OPS}
-    common = f"""set terminal png size 1000,600 noenhanced
+    png = os.path.join(RESULTS, "latest.png")
+    tmp = []
+
+    def data_file(name, rows):
+        path = os.path.join(RESULTS, f"latest.{name}.dat.tmp")
+        with open(path, "w") as f:
+            f.write("\n".join(rows) + "\n")
+        tmp.append(path)
+        return path
+
+    common = f"""set terminal png size 1400,600 noenhanced
 set output '{png}'
 set grid
 set logscale y
 """
+    filters = results.get("filters")
+    fsizes = filters["sizes"] if filters else []
     if len(sizes) > 1:
+        dat = data_file("flatten", [f"{s['data']['rows']} " + " ".join(f"{max(s['ops'][n]['cost'], 1e-6):.6f}" for n in names)
+                                    for s in sizes])
         lines = ", ".join(f"'{dat}' using 1:{i + 2} with linespoints lw 2 title \"{labels[n]}\""
                           for i, n in enumerate(names))
-        script = common + f"""set title 'cost over a bare scan against table size (log scales)'
-set xlabel 'items in the table'
-set ylabel 'seconds'
+        script = common + f"""set multiplot layout 1,{2 if len(fsizes) > 1 else 1}
 set logscale x
-set key outside right
+set xlabel 'items in the table'
+set key top left font ',9'
+set title 'flattening: cost over a bare scan (s, log scales)'
+set ylabel 'seconds'
 plot {lines}
 """
+        if len(fsizes) > 1:
+            fnames = [op.name for op in FILTER_OPS if op.name != "scan"]
+            fdat = data_file("filters", [f"{s['data']['rows']} " + " ".join(f"{s['ops'][n]['best']:.6f}" for n in fnames)
+                                         for s in fsizes])
+            short = {"equal_page": "seed barcode, first page (GIN)", "unique_page": "one item's barcode, first page (GIN)",
+                     "equal_page_unestimated": "first page, filter unknown when planning",
+                     "equal_naive": "baseline: flatten every row, then filter",
+                     "icontains": "icontains, every row", "icontains_jsonpath": "baseline: jsonb_path_match, every row"}
+            flines = ", ".join(f"'{fdat}' using 1:{i + 2} with linespoints lw 2 title \"{short.get(n, n)}\""
+                               for i, n in enumerate(fnames))
+            script += f"""set title 'filters: time of a query (s, log scales)'
+plot {flines}
+"""
+        script += "unset multiplot\n"
     else:
         # one size: one box per operation, its cost written on top
-        with open(dat, "w") as f:
-            for i, name in enumerate(names):
-                f.write(f"{i} {max(sizes[0]['ops'][name]['cost'], 1e-6):.6f}\n")
+        dat = data_file("flatten", [f"{i} {max(sizes[0]['ops'][name]['cost'], 1e-6):.6f}" for i, name in enumerate(names)])
         xt = ", ".join(f"\"{labels[name]}\" {i}" for i, name in enumerate(names))
         script = common + f"""set title 'cost over a bare scan, {sizes[0]["data"]["rows"]:,} items (log scale)'
 set ylabel 'seconds'
@@ -1604,8 +1955,8 @@ plot '{dat}' using 1:2 with boxes, '' using 1:2:(sprintf('%.2f s', $2)) with lab
     with open(gp, "w") as f:
         f.write(script)
     subprocess.run(["gnuplot", gp], check=True)
-    os.remove(gp)
-    os.remove(dat)
+    for path in tmp + [gp]:
+        os.remove(path)
     return png
 
 
@@ -1631,6 +1982,8 @@ def write_report(results):
         report_shard(results["shard"], out)
     if "find" in results:
         report_find(results["find"], out)
+    if "load" in results:
+        report_load(results["load"], out)
     with open(os.path.join(RESULTS, "latest.md"), "w") as f:
         f.write("\n".join(out))
     plot(results)
@@ -1684,16 +2037,20 @@ def main(argv):
     print(write_report(results))
     verdicts = [r for s in results.get("flatten", {}).get("sizes", []) for r in target_rows(s)]
     if "memory" in results:
-        verdicts += memory_targets(results["memory"])
+        verdicts += memory_targets(results["memory"]) + mget_memory_targets(results["memory"])
     if "records" in results:
         verdicts += records_targets(results["records"])
-    verdicts += [r for s in results.get("filters", {}).get("sizes", []) for r in filter_target_rows(s)]
+    verdicts += [r for s in results.get("filters", {}).get("sizes", [])[-1:] for r in filter_target_rows(s)]
+    if "filters" in results:
+        verdicts += filter_growth_rows(results["filters"])
     if "record_create" in results:
         verdicts += record_create_targets(results["record_create"])
     if "shard" in results:
         verdicts += shard_targets(results["shard"])
     if "find" in results:
         verdicts += find_targets(results["find"])
+    if "load" in results:
+        verdicts += load_targets(results["load"])
     for text, goal, measured, verdict in verdicts:
         log(f"{verdict}: {text}: {measured} (goal {goal})")
     log(f"targets: {sum(v[3] == 'PASS' for v in verdicts)} passed, "

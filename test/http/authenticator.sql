@@ -16,3 +16,6 @@ BEGIN
 	END IF;
 END
 $$;
+-- PostgREST reuses prepared statements: each request is planned with its arguments, so that
+-- a filter argument reaches the GIN index (a generic plan cannot use it).
+ALTER ROLE podrec_authenticator SET plan_cache_mode = force_custom_plan;

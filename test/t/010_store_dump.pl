@@ -114,7 +114,7 @@ foreach my $db ('from_custom', 'from_plain')
 			SELECT string_agg(c.relname || ':' || c.relforcerowsecurity || ':' ||
 				(SELECT count(*) FROM pg_policy AS p WHERE p.polrelid = c.oid), ',' ORDER BY c.relname)
 			FROM pg_class AS c WHERE c.relnamespace = 'podrec'::regnamespace AND c.relkind = 'r'}),
-		'account_roles:true:2,accounts:true:2,artifacts:true:2,flows:true:2,items:true:2,record_fields:true:2,record_inbox:true:2,record_types:true:2',
+		'account_roles:true:2,accounts:true:2,artifacts:true:2,flows:true:2,items:true:2,record_counts:true:2,record_fields:true:2,record_inbox:true:2,record_types:true:2',
 		"$db: every table has its policies, forced");
 	is( $node->safe_psql($db, q{
 			SET ROLE dump_alice;
