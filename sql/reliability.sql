@@ -30,3 +30,9 @@ SELECT podrec.ingest_complete('{"_id": "x"}', 'drop', NULL, NULL, NULL, '2020-01
 SELECT podrec.ingest_complete('{}', 'drop', 'u', 'fa', '/fa', '2020-01-01Z', '2021-01-01Z');
 SELECT podrec.record_render(podrec.record_type_def(:rt), '{}', 1, '2020-01-01Z', '2021-01-01Z', NULL, '{}', NULL);
 SELECT podrec.record_type_drop(:rt);
+-- A long unknown field name is cut between characters in the message, not in
+-- the middle of one (the JSON filter fuzzer found a message that was not UTF-8).
+\set VERBOSITY terse
+SELECT podrec.filter_resolve(jsonb_build_array(jsonb_build_object('field_id', repeat('a', 79) || 'éé', 'operator', 'EQUAL', 'value', 'x')), '{"5": {"key": "a"}}');
+SELECT podrec.filter_resolve(jsonb_build_array(jsonb_build_object('field_id', repeat('a', 78) || 'é', 'operator', 'EQUAL', 'value', 'x')), '{"5": {"key": "a"}}');
+\set VERBOSITY sqlstate

@@ -30,6 +30,7 @@
 #include "nodes/supportnodes.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_func.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/jsonpath.h"
 #include "utils/lsyscache.h"
@@ -425,13 +426,16 @@ resolve_from_fields(void *ctx, const char *name, int len, FilterKey *key,
 	{
 		StringInfoData known;
 
+		/* At most 80 characters of the name, cut between characters. */
+		int			shown = pg_mbcharcliplen(name, len, 80);
+
 		initStringInfo(&known);
 		for (i = 0; i < fields->n && i < 20; i++)
 			appendStringInfo(&known, "%s\"%s\"", i > 0 ? ", " : "", fields->keys[i]);
 		if (fields->n > 20)
 			appendStringInfoString(&known, ", ...");
-		filter_error(err, FILTER_ERR_VALUE, 0, NULL, "unknown field \"%.*s\" in filter",
-					 Min(len, 80), name);
+		filter_error(err, FILTER_ERR_VALUE, 0, NULL, "unknown field \"%.*s%s\" in filter",
+					 shown, name, shown < len ? "..." : "");
 		snprintf(err->hint, sizeof(err->hint), "The fields are %s.", known.data);
 		return false;
 	}

@@ -115,6 +115,8 @@ resolve(void *ctx, const char *name, int len, FilterKey *key, FilterFieldType *t
 		FilterError *err)
 {
 	size_t		i;
+	int			shown,
+				chars;
 
 	(void) ctx;
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -125,8 +127,11 @@ resolve(void *ctx, const char *name, int len, FilterKey *key, FilterFieldType *t
 			return filter_key_parse(&arena, fields[i].key, strlen(fields[i].key), false, key, err);
 		}
 	}
-	filter_error(err, FILTER_ERR_VALUE, 0, NULL, "unknown field \"%.*s\"",
-				 len > 40 ? 40 : len, name);
+	/* At most 40 characters of the name, cut between characters, as podrec's resolver does. */
+	for (shown = 0, chars = 0; shown < len && chars < 40; chars++)
+		for (shown++; shown < len && ((unsigned char) name[shown] & 0xC0) == 0x80; shown++)
+			;
+	filter_error(err, FILTER_ERR_VALUE, 0, NULL, "unknown field \"%.*s\"", shown, name);
 	return false;
 }
 

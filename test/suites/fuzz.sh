@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # libFuzzer harnesses of the filter parsers (test/fuzz): each runs about
-# FUZZ_SECONDS (default 20) seconds from the committed seed corpus, built with
+# FUZZ_SECONDS (default 60) seconds from the committed seed corpus, built with
 # ASan and UBSan in a temporary directory.  Any crash, leak, undefined
 # behaviour or broken invariant fails the suite.
 set -uo pipefail
@@ -16,7 +16,7 @@ if ! make -s -C test/fuzz BUILD="$build" all; then
 	exit 1
 fi
 status=0
-make -s -C test/fuzz BUILD="$build" FUZZ_SECONDS="${FUZZ_SECONDS:-20}" check || status=1
+make -s -C test/fuzz BUILD="$build" FUZZ_SECONDS="${FUZZ_SECONDS:-60}" check || status=1
 # Every seed and every input the fuzzers found, through the SQL functions of
 # the installed extension: PostgreSQL must accept each compiled jsonpath, and
 # each refusal must be a clean error.
