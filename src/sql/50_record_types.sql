@@ -183,15 +183,15 @@ SELECT pg_catalog.pg_extension_config_dump('podrec.artifacts_id_seq', '');
 -- when no other transaction is doing it, merges the committed rows of
 -- each story it touched into one: a count is the sum of a few rows.  Not
 -- dumped: restoring podrec.items fires the triggers, which count its rows
--- again (podrec.record_counts_rebuild() recounts on demand).
+-- again (podrec.record_counts_rebuild() recounts on demand).  No foreign
+-- key to podrec.record_types: a shard holds items of record types it does
+-- not have (the types live on the coordinator).
 CREATE TABLE podrec.record_counts (
 	record_type_id pg_catalog.int8 NOT NULL,
 	test_mode pg_catalog.bool NOT NULL,
 	flow_id pg_catalog.text NOT NULL,
 	account_id pg_catalog.text NOT NULL,
-	n pg_catalog.int8 NOT NULL,
-	CONSTRAINT record_counts_record_type_fkey FOREIGN KEY (record_type_id, account_id)
-		REFERENCES podrec.record_types (id, account_id) ON DELETE CASCADE
+	n pg_catalog.int8 NOT NULL
 );
 
 CREATE INDEX record_counts_key_idx ON podrec.record_counts (record_type_id, test_mode, flow_id);
