@@ -57,6 +57,7 @@
 #include "libpq-fe.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "executor/spi.h"
@@ -856,6 +857,24 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 	*nrowsp = nrows;
 }
 
+extern Datum podrec_mget(PG_FUNCTION_ARGS);
+extern Datum podrec_find(PG_FUNCTION_ARGS);
+
+/*
+ * Can this read go over podrec's own autocommit connections?  Only when it
+ * could not tell the difference: the transaction has written nothing yet
+ * (its writes went to the shards over postgres_fdw's remote transactions,
+ * which another connection cannot see) and takes a new snapshot for every
+ * statement (READ COMMITTED).  Otherwise the read goes through the
+ * partitioned table, over postgres_fdw, as on a single node.
+ */
+static bool
+shard_direct_read_ok(void)
+{
+	return GetCurrentCommandId(false) == FirstCommandId &&
+		!IsolationUsesXactSnapshot();
+}
+
 /*
  * podrec.mget(requests) on a coordinator: podrec.mget's answer, one
  * statement per shard.  Materialized as podrec.mget is: every request is
@@ -871,6 +890,8 @@ podrec_shard_mget(PG_FUNCTION_ARGS)
 	ShardRow   *rows;
 	int			nrows;
 
+	if (!shard_direct_read_ok())
+		return podrec_mget(fcinfo);
 	reqs = mget_parse_body(PG_ARGISNULL(0) ? NULL : PG_GETARG_JSONB_P(0), &n);
 	InitMaterializedSRF(fcinfo, 0);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -902,6 +923,8 @@ podrec_shard_find(PG_FUNCTION_ARGS)
 	ShardRow   *rows;
 	int			nrows;
 
+	if (!shard_direct_read_ok())
+		return podrec_find(fcinfo);
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),

@@ -305,6 +305,24 @@ is($node{ substr($flow3, 13) eq 'a' ? 'shard_a' : 'shard_b' }->safe_psql('postgr
 $coord->safe_psql('postgres', q{SELECT podrec.items_put('[{"_id": "ffffffffffffffffffff0001", "n": 5001}, {"_id": "ffffffffffffffffffff0002", "n": 5002}]', 'flow_3')});
 is( $coord->safe_psql('postgres', q{SELECT string_agg(uid || '=' || (doc ->> 'n'), ',' ORDER BY uid) FROM podrec.items WHERE uid LIKE 'ffff%'}),
 	'ffffffffffffffffffff0001=5001,ffffffffffffffffffff0002=5002', 'a batch updates a stored item and adds a new one');
+# A transaction reads its own writes: once it has written, mget and find read
+# the shards over postgres_fdw's remote transactions, which hold the write.
+is( $coord->safe_psql('postgres', q{
+	BEGIN;
+	SELECT FROM podrec.item_put('flow_3', '{"_id": "ffffffffffffffffffff0009", "n": 9, "created_at": "2099-01-01T00:00:00Z"}');
+	SELECT (SELECT i.uid FROM podrec.find('flow_3', '{"limit": 1}') AS i) || ',' ||
+		(SELECT (m.item).uid FROM podrec.mget('[{"flowId": "flow_3", "params": {"limit": 1}}]') AS m);
+	ROLLBACK;}),
+	'ffffffffffffffffffff0009,ffffffffffffffffffff0009', 'find and mget on a coordinator see the transaction\'s own uncommitted item');
+is($coord->safe_psql('postgres', q{SELECT count(*) FROM podrec.mget('[{"flowId": "flow_3", "params": {"limit": 1000}}]') AS m WHERE (m.item).uid = 'ffffffffffffffffffff0009'}),
+	'0', 'and after the rollback nobody does');
+is( $coord->safe_psql('postgres', q{
+	BEGIN ISOLATION LEVEL REPEATABLE READ;
+	SELECT count(*) FROM podrec.find('flow_3', '{"limit": 1000}');
+	SELECT count(*) FROM podrec.mget('[{"flowId": "flow_3", "params": {"limit": 1000}}]');
+	COMMIT;}),
+	join("\n", ($coord->safe_psql('postgres', q{SELECT count(*) FROM podrec.find('flow_3', '{"limit": 1000}')})) x 2),
+	'a REPEATABLE READ transaction reads the shards in one snapshot');
 ($ret, $out, $err) = $coord->psql('postgres', q{SELECT podrec.item_put('flow_4', '{"_id": "ffffffffffffffffffff0001", "n": 1}')});
 like($err, qr/cannot move to flow "flow_4"/, 'an item still cannot move to another flow');
 ($ret, $out, $err) = $coord->psql('postgres', q{SELECT podrec.item_put('flow_404', '{"n": 1}')});
