@@ -1035,6 +1035,8 @@ find_access(FindRequest *req)
 	if (check_enable_rls(items, InvalidOid, true) != RLS_ENABLED &&
 		check_enable_rls(flows, InvalidOid, true) != RLS_ENABLED)
 		return;					/* no security quals: nothing to gain */
+	if (!row_security)
+		return;					/* as the caller: PostgreSQL refuses, as it should */
 	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(items));
 	if (HeapTupleIsValid(tup))
 	{
