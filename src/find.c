@@ -75,6 +75,7 @@
 #include "nodes/parsenodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 #include "utils/inval.h"
@@ -1012,6 +1013,37 @@ policies_invalidate(Datum arg, Oid relid)
 	policies_valid = false;
 }
 
+/*
+ * The one value of a query without parameters that returns one row, its
+ * plan prepared on first use and kept in *plan; the value is copied into
+ * the current memory context.  what names the query in errors.
+ */
+static Datum
+kept_scalar(SPIPlanPtr *plan, const char *sql, const char *what, bool *isnull)
+{
+	Form_pg_attribute att;
+	Datum		d;
+	int			rc;
+
+	if (*plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, 0, NULL);
+
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "SPI_prepare failed for %s", what);
+		*plan = p;
+	}
+	rc = SPI_execute_plan(*plan, NULL, NULL, true, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "SPI_execute_plan failed for %s: %s", what, SPI_result_code_string(rc));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
+	att = TupleDescAttr(SPI_tuptable->tupdesc, 0);
+	if (!*isnull)
+		d = datumCopy(d, att->attbyval, att->attlen);
+	SPI_freetuptable(SPI_tuptable);
+	return d;
+}
+
 static void
 find_access(FindRequest *req)
 {
@@ -1025,7 +1057,6 @@ find_access(FindRequest *req)
 	HeapTuple	tup;
 	bool		isnull;
 	Datum		d;
-	int			rc;
 
 	req->as_owner = false;
 	req->one_account = false;
@@ -1061,20 +1092,9 @@ find_access(FindRequest *req)
 	}
 	if (!policies_valid)
 	{
-		if (known_plan == NULL)
-		{
-			SPIPlanPtr	p = SPI_prepare("SELECT podrec.find_policies_known()", 0, NULL);
-
-			if (p == NULL || SPI_keepplan(p) != 0)
-				elog(ERROR, "SPI_prepare failed for the policies of a find");
-			known_plan = p;
-		}
-		rc = SPI_execute_plan(known_plan, NULL, NULL, true, 1);
-		if (rc != SPI_OK_SELECT || SPI_processed != 1)
-			elog(ERROR, "SPI_execute_plan failed for the policies of a find: %s", SPI_result_code_string(rc));
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		d = kept_scalar(&known_plan, "SELECT podrec.find_policies_known()",
+						"the policies of a find", &isnull);
 		policies_known = !isnull && DatumGetBool(d);
-		SPI_freetuptable(SPI_tuptable);
 		policies_valid = true;
 	}
 	if (!policies_known)
@@ -1091,21 +1111,10 @@ find_access(FindRequest *req)
 	req->one_account = !(OidIsValid(admin_role) && has_privs_of_role(GetUserId(), admin_role));
 	if (req->one_account)
 	{
-		if (account_plan == NULL)
-		{
-			SPIPlanPtr	p = SPI_prepare("SELECT podrec.current_account()", 0, NULL);
-
-			if (p == NULL || SPI_keepplan(p) != 0)
-				elog(ERROR, "SPI_prepare failed for the account of a find");
-			account_plan = p;
-		}
-		rc = SPI_execute_plan(account_plan, NULL, NULL, true, 1);
-		if (rc != SPI_OK_SELECT || SPI_processed != 1)
-			elog(ERROR, "SPI_execute_plan failed for the account of a find: %s", SPI_result_code_string(rc));
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		d = kept_scalar(&account_plan, "SELECT podrec.current_account()",
+						"the account of a find", &isnull);
 		if (!isnull)
-			req->tenant = DatumGetTextPCopy(d);
-		SPI_freetuptable(SPI_tuptable);
+			req->tenant = DatumGetTextPP(d);
 	}
 	req->as_owner = true;
 	req->owner = owner;
