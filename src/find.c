@@ -78,7 +78,9 @@
 #include "utils/datum.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
+#include "utils/guc.h"
 #include "utils/inval.h"
+#include "utils/plancache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/rls.h"
@@ -92,6 +94,7 @@ PG_FUNCTION_INFO_V1(podrec_records_items);
 PG_FUNCTION_INFO_V1(podrec_mget);
 PG_FUNCTION_INFO_V1(podrec_cursor_of);
 PG_FUNCTION_INFO_V1(podrec_as_drop);
+PG_FUNCTION_INFO_V1(podrec_mget_response);
 
 /* SQL functions of other modules that a find calls directly. */
 extern Datum podrec_filter_compile_jsonb(PG_FUNCTION_ARGS);
@@ -912,6 +915,33 @@ find_arg_values(const FindRequest *req, Datum *values, char *nulls)
 	}
 }
 
+/*
+ * The kept plans of finds choose generic or custom planning for
+ * themselves (find_plan), but plan_cache_mode = force_custom_plan, which
+ * PostgREST's authenticator is given so that its own statements see their
+ * arguments, would override that and plan every one of them again at every
+ * execution: the flow's btree scan, the same plan every time.  So a find
+ * runs its plans under plan_cache_mode = auto, as a SET clause would, and
+ * the setting comes back with find_plans_leave (or when an error aborts
+ * the (sub)transaction).  force_generic_plan is left as it is.
+ */
+static int
+find_plans_enter(void)
+{
+	int			nest = NewGUCNestLevel();
+
+	if (plan_cache_mode == PLAN_CACHE_MODE_FORCE_CUSTOM_PLAN)
+		(void) set_config_option("plan_cache_mode", "auto", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	return nest;
+}
+
+static void
+find_plans_leave(int nest)
+{
+	AtEOXact_GUC(true, nest);
+}
+
 /* The kept plan of a request's shape, prepared on first use. */
 static SPIPlanPtr
 find_plan(const FindRequest *req)
@@ -957,11 +987,12 @@ find_check_flow(const FindRequest *req)
 
 	if (*kept == NULL)
 	{
-		SPIPlanPtr	plan = SPI_prepare(tenant
-									   ? "SELECT FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1"
-									   " AND f.account_id OPERATOR(pg_catalog.=) $2"
-									   : "SELECT FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1",
-									   tenant ? 2 : 1, types);
+		/* by the primary key whatever the id: a generic plan, made once */
+		SPIPlanPtr	plan = SPI_prepare_cursor(tenant
+											  ? "SELECT FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1"
+											  " AND f.account_id OPERATOR(pg_catalog.=) $2"
+											  : "SELECT FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1",
+											  tenant ? 2 : 1, types, CURSOR_OPT_GENERIC_PLAN);
 
 		if (plan == NULL || SPI_keepplan(plan) != 0)
 			elog(ERROR, "SPI_prepare failed for the flow check");
@@ -1544,6 +1575,7 @@ podrec_find(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	FindRequest req;
+	int			nest;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -1553,10 +1585,12 @@ podrec_find(PG_FUNCTION_ARGS)
 	req.flow_id = PG_GETARG_TEXT_PP(0);
 
 	InitMaterializedSRF(fcinfo, 0);
+	nest = find_plans_enter();
 	SPI_connect();
 	find_access(&req);
 	find_run(&req, emit_row, rsinfo);
 	SPI_finish();
+	find_plans_leave(nest);
 	return (Datum) 0;
 }
 
@@ -1570,16 +1604,19 @@ podrec_records_items(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	FindRequest req;
+	int			nest;
 
 	find_parse_params(arg_jsonb(fcinfo, 0), FIND_MODE_RECORDS, "", &req);
 	if (req.join_by_given)
 		req.skip = 0;
 
 	InitMaterializedSRF(fcinfo, 0);
+	nest = find_plans_enter();
 	SPI_connect();
 	find_access(&req);
 	find_run(&req, emit_row, rsinfo);
 	SPI_finish();
+	find_plans_leave(nest);
 	return (Datum) 0;
 }
 
@@ -1879,6 +1916,7 @@ podrec_mget(PG_FUNCTION_ARGS)
 	int			n;
 	FindRequest *reqs;
 	MgetReceiver recv;
+	int			nest;
 
 	/* 1. every request checked before any runs */
 	reqs = mget_parse_body(arg_jsonb(fcinfo, 0), &n);
@@ -1894,6 +1932,7 @@ podrec_mget(PG_FUNCTION_ARGS)
 	recv.itemdesc = lookup_rowtype_tupdesc(TupleDescAttr(recv.rsinfo->setDesc, 2)->atttypid, -1);
 	recv.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "podrec mget row",
 										ALLOCSET_DEFAULT_SIZES);
+	nest = find_plans_enter();
 	SPI_connect();
 	if (n > 0)
 		find_access(&reqs[0]);
@@ -1913,6 +1952,7 @@ podrec_mget(PG_FUNCTION_ARGS)
 		(void) find_run_dest(&reqs[i], (DestReceiver *) &recv);
 	}
 	SPI_finish();
+	find_plans_leave(nest);
 	ReleaseTupleDesc(recv.itemdesc);
 	MemoryContextDelete(recv.rowcxt);
 	return (Datum) 0;
@@ -2095,12 +2135,14 @@ flow_path(text *flow_id)
 	Datum		value = PointerGetDatum(flow_id);
 	text	   *result = NULL;
 	MemoryContext callcxt = CurrentMemoryContext;
+	int			nest = find_plans_enter();
 
 	SPI_connect();
 	if (plan == NULL)
 	{
-		SPIPlanPtr	p = SPI_prepare("SELECT f.path FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1",
-									1, &type);
+		/* by the primary key whatever the id: a generic plan, made once */
+		SPIPlanPtr	p = SPI_prepare_cursor("SELECT f.path FROM podrec.flows AS f WHERE f.id OPERATOR(pg_catalog.=) $1",
+										   1, &type, CURSOR_OPT_GENERIC_PLAN);
 
 		if (p == NULL || SPI_keepplan(p) != 0)
 			elog(ERROR, "SPI_prepare failed for the path of a flow");
@@ -2120,6 +2162,7 @@ flow_path(text *flow_id)
 		}
 	}
 	SPI_finish();
+	find_plans_leave(nest);
 	return result;
 }
 
@@ -2248,4 +2291,548 @@ podrec_as_drop(PG_FUNCTION_ARGS)
 		push_container(&state, "elems", doc);
 
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+}
+
+/* ---------------------------------------------------------------------
+ * podrec.mget_response: the whole seed-002 response, built in C
+ * ---------------------------------------------------------------------
+ *
+ * The drops are written once, in jsonb's stored form, and the response is
+ * put together from them without taking them apart again: the elems of a
+ * drop (a container of the item's doc) are copied as they are stored.
+ * Building the same value with jsonb_agg, jsonb_object_agg and
+ * jsonb_build_object in SQL walks and rewrites every drop once per level;
+ * at some 1 kB a drop that was most of a request's time.
+ *
+ * A part of a value being written is a scalar, the stored bytes of a
+ * container (a drop), or a container to write from parts of its own.
+ */
+typedef struct JsonbPart
+{
+	const char *data;			/* string bytes, numeric varlena, container bytes */
+	struct JsonbPart *parts;	/* a container to write (data NULL): elements, */
+	uint32		type;			/* JENTRY_IS*: the part's JEntry type */
+	int			len;
+	int			nparts;			/* or for an object key, value, key, value ... */
+	bool		object;
+} JsonbPart;
+
+/* Pad buf with zeros to a multiple of 4 bytes; returns the padding. */
+static int
+part_pad(StringInfo buf)
+{
+	int			pad = INTALIGN(buf->len) - buf->len;
+
+	appendBinaryStringInfo(buf, "\0\0\0", pad);
+	return pad;
+}
+
+/* The key order of a stored jsonb object: shorter keys first, then bytewise. */
+static int
+part_key_cmp(const void *a, const void *b)
+{
+	const JsonbPart *ka = (const JsonbPart *) a;
+	const JsonbPart *kb = (const JsonbPart *) b;
+
+	if (ka->len != kb->len)
+		return ka->len > kb->len ? 1 : -1;
+	return memcmp(ka->data, kb->data, ka->len);
+}
+
+static void part_write_container(StringInfo buf, const JsonbPart *c);
+
+/* Append a part's data to buf; returns its JEntry (type and length, padding included). */
+static uint32
+part_write(StringInfo buf, const JsonbPart *p)
+{
+	int			start = buf->len;
+
+	if (p->type == JENTRY_ISCONTAINER)
+	{
+		(void) part_pad(buf);
+		if (p->data != NULL)
+			appendBinaryStringInfo(buf, p->data, p->len);
+		else
+			part_write_container(buf, p);
+	}
+	else if (p->type == JENTRY_ISNUMERIC)
+	{
+		(void) part_pad(buf);
+		appendBinaryStringInfo(buf, p->data, p->len);
+	}
+	else if (p->type == JENTRY_ISSTRING)
+		appendBinaryStringInfo(buf, p->data, p->len);
+	if (buf->len - start > JENTRY_OFFLENMASK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("total size of jsonb array elements exceeds the maximum of %d bytes",
+						JENTRY_OFFLENMASK)));
+	return p->type | (uint32) (buf->len - start);
+}
+
+/*
+ * Write a container from its parts at the end of buf (int-aligned there):
+ * the header, the JEntries (every JB_OFFSET_STRIDE'th an end offset), then
+ * the data; an object's pairs sorted by key, keys before values, as
+ * jsonb stores them.  An object's keys must be distinct.
+ */
+static void
+part_write_container(StringInfo buf, const JsonbPart *c)
+{
+	int			n = c->object ? c->nparts / 2 : c->nparts;
+	int			nentries = c->object ? 2 * n : n;
+	JsonbPart  *order = c->parts;
+	uint32		header = (uint32) n | (c->object ? JB_FOBJECT : JB_FARRAY);
+	int			entries;
+	int			datastart;
+	uint32		total = 0;
+
+	check_stack_depth();
+	Assert(buf->len == INTALIGN(buf->len));
+	if (c->object && n > 1)
+	{
+		/* sorted pairs, keys then values */
+		JsonbPart  *pairs = palloc(sizeof(JsonbPart) * 2 * n);
+		JsonbPart  *keys = palloc(sizeof(JsonbPart) * n);
+		int		   *rank;
+
+		for (int i = 0; i < n; i++)
+		{
+			keys[i] = c->parts[2 * i];
+			keys[i].nparts = i;	/* where its value is */
+		}
+		qsort(keys, n, sizeof(JsonbPart), part_key_cmp);
+		rank = palloc(sizeof(int) * n);
+		for (int i = 0; i < n; i++)
+			rank[i] = keys[i].nparts;
+		for (int i = 0; i < n; i++)
+		{
+			pairs[i] = keys[i];
+			pairs[i].nparts = 0;
+			pairs[n + i] = c->parts[2 * rank[i] + 1];
+		}
+		order = pairs;
+	}
+	else if (c->object && n == 1)
+		order = c->parts;		/* key, value: already keys then values */
+
+	appendBinaryStringInfo(buf, (char *) &header, sizeof(uint32));
+	entries = buf->len;
+	enlargeStringInfo(buf, sizeof(JEntry) * nentries);
+	memset(buf->data + buf->len, 0, sizeof(JEntry) * nentries);
+	buf->len += sizeof(JEntry) * nentries;
+	datastart = buf->len;
+	for (int i = 0; i < nentries; i++)
+	{
+		uint32		meta;
+
+		CHECK_FOR_INTERRUPTS();
+		meta = part_write(buf, &order[i]);
+		total += JBE_OFFLENFLD(meta);
+		if (total > JENTRY_OFFLENMASK)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("total size of jsonb array elements exceeds the maximum of %d bytes",
+							JENTRY_OFFLENMASK)));
+		if (i % JB_OFFSET_STRIDE == 0)
+			meta = (meta & JENTRY_TYPEMASK) | total | JENTRY_HAS_OFF;
+		memcpy(buf->data + entries + sizeof(JEntry) * i, &meta, sizeof(JEntry));
+	}
+	Assert(buf->len - datastart == (int) total);
+	(void) datastart;
+}
+
+/* A string part (the bytes are not copied). */
+static JsonbPart
+part_string(const char *s, int len)
+{
+	JsonbPart	p = {.data = s, .type = JENTRY_ISSTRING, .len = len};
+
+	return p;
+}
+
+/* A container part to be written from parts. */
+static JsonbPart
+part_container(JsonbPart *parts, int n, bool object)
+{
+	JsonbPart	p = {.parts = parts, .type = JENTRY_ISCONTAINER, .nparts = n, .object = object};
+
+	return p;
+}
+
+/* A part of a jsonb value as it is stored: a scalar, or its container's bytes. */
+static JsonbPart
+part_jsonb_value(JsonbValue *v)
+{
+	JsonbPart	p = {.type = JENTRY_ISNULL};
+
+	switch (v->type)
+	{
+		case jbvNull:
+			break;
+		case jbvString:
+			p = part_string(v->val.string.val, v->val.string.len);
+			break;
+		case jbvNumeric:
+			p.type = JENTRY_ISNUMERIC;
+			p.data = (const char *) v->val.numeric;
+			p.len = VARSIZE_ANY(v->val.numeric);
+			break;
+		case jbvBool:
+			p.type = v->val.boolean ? JENTRY_ISBOOL_TRUE : JENTRY_ISBOOL_FALSE;
+			break;
+		case jbvBinary:
+			if (JsonContainerIsScalar(v->val.binary.data))
+			{
+				JsonbValue	s;
+
+				(void) JsonbExtractScalar(v->val.binary.data, &s);
+				return part_jsonb_value(&s);
+			}
+			p.type = JENTRY_ISCONTAINER;
+			p.data = (const char *) v->val.binary.data;
+			p.len = v->val.binary.len;
+			break;
+		default:
+			elog(ERROR, "unexpected jsonb value type %d", (int) v->type);
+	}
+	return p;
+}
+
+/* The stored jsonb of a value written from parts. */
+static Jsonb *
+part_jsonb(const JsonbPart *root)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, "\0\0\0\0", VARHDRSZ);
+	part_write_container(&buf, root);
+	SET_VARSIZE(buf.data, buf.len);
+	return (Jsonb *) buf.data;
+}
+
+/*
+ * What mget_response collects: the drops of every request (or, flat, of
+ * all of them in order), each the stored bytes of the drop object.
+ */
+typedef struct MgetFlow
+{
+	text	   *flow_id;		/* the request's flowId */
+	JsonbPart  *drops;
+	int			ndrops;
+	int			maxdrops;
+} MgetFlow;
+
+typedef struct DropReceiver
+{
+	DestReceiver pub;			/* must be first */
+	MemoryContext keepcxt;		/* the drops */
+	MemoryContext rowcxt;		/* reset after every row */
+	MgetFlow   *flows;
+	int			nflows;
+	int			cur;			/* the flow of the last row */
+	text	   *path_flow;		/* the flow whose path was looked up last */
+	text	   *path;			/* its path, NULL: none */
+} DropReceiver;
+
+static void
+drop_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+drop_shutdown(DestReceiver *self)
+{
+}
+
+static void
+drop_destroy(DestReceiver *self)
+{
+}
+
+static bool
+text_equal(text *a, text *b)
+{
+	return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
+		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+/* The path of a flow, looked up (as the caller) once for a run of its drops. */
+static text *
+drop_flow_path(DropReceiver *r, text *flow_id)
+{
+	MemoryContext oldcxt;
+	text	   *path;
+
+	if (r->path_flow != NULL && text_equal(r->path_flow, flow_id))
+		return r->path;
+	path = flow_path(flow_id);
+	oldcxt = MemoryContextSwitchTo(r->keepcxt);
+	r->path_flow = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(flow_id));
+	r->path = path != NULL ? (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(path)) : NULL;
+	MemoryContextSwitchTo(oldcxt);
+	return r->path;
+}
+
+/*
+ * One mget row (flow_id, uid, item flow_id, created_at, doc) as a drop, as
+ * podrec.as_drop makes it (JSON null when a column is null), added to the
+ * drops of its request.
+ */
+static bool
+drop_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	DropReceiver *r = (DropReceiver *) self;
+	MemoryContext oldcxt = MemoryContextSwitchTo(r->rowcxt);
+	JsonbPart	drop = {.type = JENTRY_ISNULL};
+	MgetFlow   *f;
+	text	   *req_flow;
+
+	CHECK_FOR_INTERRUPTS();
+	slot_getallattrs(slot);
+	if (slot->tts_isnull[0])
+		elog(ERROR, "podrec.mget returned a row without a flow");
+	req_flow = DatumGetTextPP(slot->tts_values[0]);
+
+	/* the request of the row: the last one's, or found by its flowId */
+	if (r->cur < 0 || r->cur >= r->nflows || !text_equal(r->flows[r->cur].flow_id, req_flow))
+	{
+		r->cur = -1;
+		for (int i = 0; i < r->nflows; i++)
+			if (text_equal(r->flows[i].flow_id, req_flow))
+			{
+				r->cur = i;
+				break;
+			}
+		if (r->cur < 0)
+			elog(ERROR, "podrec.mget returned a row of a flow it was not asked for");
+	}
+	f = &r->flows[r->cur];
+
+	if (!slot->tts_isnull[1] && !slot->tts_isnull[2] && !slot->tts_isnull[3] && !slot->tts_isnull[4])
+	{
+		text	   *uid = DatumGetTextPP(slot->tts_values[1]);
+		text	   *flow = DatumGetTextPP(slot->tts_values[2]);
+		TimestampTz created = DatumGetTimestampTz(slot->tts_values[3]);
+		Jsonb	   *doc = DatumGetJsonbP(slot->tts_values[4]);
+		JsonbPart	parts[10];
+		JsonbValue	v;
+		JsonbValue *found;
+		int64		ms;
+		text	   *path;
+		Jsonb	   *built;
+
+		parts[0] = part_string("id", 2);
+		parts[1] = part_string(VARDATA_ANY(uid), VARSIZE_ANY_EXHDR(uid));
+		parts[2] = part_string("flowId", 6);
+		parts[3] = part_string(VARDATA_ANY(flow), VARSIZE_ANY_EXHDR(flow));
+
+		/* epoch milliseconds, rounded down */
+		ms = created + ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
+		ms = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+		parts[4] = part_string("creationDate", 12);
+		v.type = jbvNumeric;
+		v.val.numeric = DatumGetNumeric(DirectFunctionCall1(int8_numeric, Int64GetDatum(ms)));
+		parts[5] = part_jsonb_value(&v);
+
+		/* path: the drop's, else its flow's, else null */
+		parts[6] = part_string("path", 4);
+		found = JB_ROOT_IS_OBJECT(doc) ? getKeyJsonValueFromContainer(&doc->root, "path", 4, NULL) : NULL;
+		if (found != NULL && found->type == jbvString)
+			parts[7] = part_jsonb_value(found);
+		else if ((path = drop_flow_path(r, flow)) != NULL)
+			parts[7] = part_string(VARDATA_ANY(path), VARSIZE_ANY_EXHDR(path));
+		else
+		{
+			v.type = jbvNull;
+			parts[7] = part_jsonb_value(&v);
+		}
+
+		/* elems: the drop's, else the whole item */
+		parts[8] = part_string("elems", 5);
+		found = JB_ROOT_IS_OBJECT(doc) ? getKeyJsonValueFromContainer(&doc->root, "elems", 5, NULL) : NULL;
+		if (found != NULL && found->type == jbvBinary && JsonContainerIsObject(found->val.binary.data))
+			parts[9] = part_jsonb_value(found);
+		else
+		{
+			v.type = jbvBinary;
+			v.val.binary.data = &doc->root;
+			v.val.binary.len = VARSIZE(doc) - VARHDRSZ;
+			parts[9] = part_jsonb_value(&v);
+		}
+
+		drop = part_container(parts, 10, true);
+		built = part_jsonb(&drop);
+		MemoryContextSwitchTo(r->keepcxt);
+		drop.data = palloc(VARSIZE(built) - VARHDRSZ);
+		drop.len = VARSIZE(built) - VARHDRSZ;
+		memcpy((char *) drop.data, VARDATA(built), drop.len);
+		drop.parts = NULL;
+		drop.nparts = 0;
+		drop.object = false;
+	}
+	MemoryContextSwitchTo(r->keepcxt);
+	if (f->ndrops == f->maxdrops)
+	{
+		f->maxdrops = f->maxdrops == 0 ? 32 : f->maxdrops * 2;
+		f->drops = f->drops == NULL ? palloc(sizeof(JsonbPart) * f->maxdrops)
+			: repalloc(f->drops, sizeof(JsonbPart) * f->maxdrops);
+	}
+	f->drops[f->ndrops++] = drop;
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(r->rowcxt);
+	return true;
+}
+
+/*
+ * podrec.mget_response(requests, flatten): {head, body}, body the drops
+ * nested by flowId (every requested flow, [] when none matched) or, with
+ * flatten 'flat', one array of them in request order.  The rows come from
+ * podrec.mget, by name, as SQL would call it (a coordinator's mget talks to
+ * its shards); its checks and errors are mget's.
+ */
+Datum
+podrec_mget_response(PG_FUNCTION_ARGS)
+{
+	static SPIPlanPtr plan = NULL;
+	Jsonb	   *requests = arg_jsonb(fcinfo, 0);
+	bool		flat = false;
+	DropReceiver recv;
+	SPIExecuteOptions options;
+	ParamListInfo params;
+	JsonbPart	head[10];
+	JsonbPart	top[4];
+	JsonbPart	empty_array = {.type = JENTRY_ISCONTAINER};
+	JsonbPart	empty_object = {.type = JENTRY_ISCONTAINER, .object = true};
+	JsonbPart	body;
+	JsonbValue	v;
+	int			rc;
+	int			nest;
+
+	if (!PG_ARGISNULL(1))
+	{
+		text	   *f = PG_GETARG_TEXT_PP(1);
+
+		if (VARSIZE_ANY_EXHDR(f) != 4 || memcmp(VARDATA_ANY(f), "flat", 4) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid flatten \"%s\"", clip(VARDATA_ANY(f), VARSIZE_ANY_EXHDR(f))),
+					 errdetail("flatten is \"flat\" (one array of drops) or null (drops nested by flowId).")));
+		flat = true;
+	}
+
+	memset(&recv, 0, sizeof(recv));
+	recv.pub.receiveSlot = drop_receive;
+	recv.pub.rStartup = drop_startup;
+	recv.pub.rShutdown = drop_shutdown;
+	recv.pub.rDestroy = drop_destroy;
+	recv.pub.mydest = DestNone;
+	recv.keepcxt = CurrentMemoryContext;
+	recv.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "podrec mget_response row",
+										ALLOCSET_DEFAULT_SIZES);
+	recv.cur = -1;
+
+	/* the requested flows, in order (mget checks the body when it runs) */
+	if (requests != NULL && JB_ROOT_IS_ARRAY(requests) && !JB_ROOT_IS_SCALAR(requests))
+	{
+		JsonbIterator *it = JsonbIteratorInit(&requests->root);
+		JsonbIteratorToken tok;
+		JsonbValue	elem;
+
+		recv.flows = palloc0(sizeof(MgetFlow) * Max(JB_ROOT_COUNT(requests), 1));
+		while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
+		{
+			JsonbValue *flow;
+
+			if (tok != WJB_ELEM)
+				continue;
+			flow = (elem.type == jbvBinary && JsonContainerIsObject(elem.val.binary.data))
+				? request_member(elem.val.binary.data, "flowId") : NULL;
+			recv.flows[recv.nflows++].flow_id = (flow != NULL && flow->type == jbvString)
+				? cstring_to_text_with_len(flow->val.string.val, flow->val.string.len)
+				: cstring_to_text("");
+		}
+	}
+
+	nest = find_plans_enter();
+	SPI_connect();
+	if (plan == NULL)
+	{
+		Oid			type = JSONBOID;
+		SPIPlanPtr	p = SPI_prepare_cursor("SELECT m.flow_id, (m.item).uid, (m.item).flow_id, (m.item).created_at, "
+										   "(m.item).doc FROM podrec.mget($1) AS m", 1, &type,
+										   CURSOR_OPT_GENERIC_PLAN);
+
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "SPI_prepare failed for mget_response");
+		plan = p;
+	}
+	params = makeParamList(1);
+	params->params[0].value = PointerGetDatum(requests);
+	params->params[0].isnull = (requests == NULL);
+	params->params[0].pflags = PARAM_FLAG_CONST;
+	params->params[0].ptype = JSONBOID;
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = (DestReceiver *) &recv;
+	rc = SPI_execute_plan_extended(plan, &options);
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		elog(ERROR, "SPI_execute_plan_extended failed for mget_response: %s", SPI_result_code_string(rc));
+	SPI_finish();
+	find_plans_leave(nest);
+	MemoryContextDelete(recv.rowcxt);
+
+	if (flat)
+	{
+		int			n = 0;
+		JsonbPart  *all;
+		int			k = 0;
+
+		for (int i = 0; i < recv.nflows; i++)
+			n += recv.flows[i].ndrops;
+		all = palloc(sizeof(JsonbPart) * Max(n, 1));
+		for (int i = 0; i < recv.nflows; i++)
+		{
+			memcpy(all + k, recv.flows[i].drops, sizeof(JsonbPart) * recv.flows[i].ndrops);
+			k += recv.flows[i].ndrops;
+		}
+		body = part_container(all, n, false);
+	}
+	else
+	{
+		JsonbPart  *pairs = palloc(sizeof(JsonbPart) * 2 * Max(recv.nflows, 1));
+
+		for (int i = 0; i < recv.nflows; i++)
+		{
+			pairs[2 * i] = part_string(VARDATA_ANY(recv.flows[i].flow_id), VARSIZE_ANY_EXHDR(recv.flows[i].flow_id));
+			pairs[2 * i + 1] = part_container(recv.flows[i].drops, recv.flows[i].ndrops, false);
+		}
+		body = part_container(pairs, 2 * recv.nflows, true);
+	}
+
+	head[0] = part_string("status", 6);
+	v.type = jbvNumeric;
+	v.val.numeric = DatumGetNumeric(DirectFunctionCall1(int4_numeric, Int32GetDatum(200)));
+	head[1] = part_jsonb_value(&v);
+	head[2] = part_string("ok", 2);
+	v.type = jbvBool;
+	v.val.boolean = true;
+	head[3] = part_jsonb_value(&v);
+	head[4] = part_string("messages", 8);
+	head[5] = empty_array;
+	head[6] = part_string("errors", 6);
+	head[7] = empty_array;
+	head[8] = part_string("references", 10);
+	head[9] = empty_object;
+	top[0] = part_string("head", 4);
+	top[1] = part_container(head, 10, true);
+	top[2] = part_string("body", 4);
+	top[3] = body;
+	{
+		JsonbPart	root = part_container(top, 4, true);
+
+		PG_RETURN_JSONB_P(part_jsonb(&root));
+	}
 }

@@ -48,37 +48,8 @@ COMMENT ON FUNCTION podrec.as_drop(podrec.items) IS
 
 CREATE FUNCTION podrec.mget_response(requests pg_catalog.jsonb, flatten pg_catalog.text DEFAULT NULL)
 	RETURNS pg_catalog.jsonb
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	body jsonb;
-BEGIN
-	IF flatten IS NOT NULL AND flatten <> 'flat' THEN
-		RAISE EXCEPTION USING ERRCODE = '22023',
-			MESSAGE = format('invalid flatten "%s"', podrec.ingest_clip(flatten)),
-			DETAIL = 'flatten is "flat" (one array of drops) or null (drops nested by flowId).';
-	ELSIF jsonb_typeof(requests) IS DISTINCT FROM 'array' THEN
-		-- mget reports what is wrong with the body
-		PERFORM FROM podrec.mget(requests);
-	END IF;
-	IF flatten = 'flat' THEN
-		body := (SELECT coalesce(jsonb_agg(podrec.as_drop(m.item) ORDER BY m.n), '[]')
-			FROM podrec.mget(requests) WITH ORDINALITY AS m (flow_id, ord, item, n));
-	ELSE
-		-- every requested flow, [] when none of its items matched
-		body := (SELECT coalesce(jsonb_object_agg(r.req ->> 'flowId', coalesce(g.drops, '[]')), '{}')
-			FROM jsonb_array_elements(requests) AS r (req)
-			LEFT JOIN (SELECT m.flow_id, jsonb_agg(podrec.as_drop(m.item) ORDER BY m.n) AS drops
-				FROM podrec.mget(requests) WITH ORDINALITY AS m (flow_id, ord, item, n)
-				GROUP BY m.flow_id) AS g ON g.flow_id = r.req ->> 'flowId');
-	END IF;
-	RETURN jsonb_build_object(
-		'head', jsonb_build_object('status', 200, 'ok', true, 'messages', '[]'::jsonb,
-			'errors', '[]'::jsonb, 'references', '{}'::jsonb),
-		'body', body);
-END
-$$;
+	AS 'MODULE_PATHNAME', 'podrec_mget_response'
+	LANGUAGE C STABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION podrec.mget_response(pg_catalog.jsonb, pg_catalog.text) IS
 	'the seed-002 MGET response {head, body}: body an object of drop arrays by flowId (every requested flow, [] when none matched), or with flatten = ''flat'' one array of drops in request order';

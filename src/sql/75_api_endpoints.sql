@@ -7,6 +7,14 @@
 -- Each endpoint catches podrec's error and raises it again through
 -- podrec.raise_api_error, which gives it the HTTP status of its SQLSTATE
 -- (400, 404, 406, 409) and a JSON body {code, message, details, hint}.
+--
+-- The endpoints that run PL/pgSQL (records_list, record_query,
+-- record_fetch) set plan_cache_mode = auto for their call: the
+-- authenticator's force_custom_plan (see the README) is for PostgREST's own
+-- statements, whose arguments must reach the planner; inside, the
+-- statements that depend on a request's values are built with those values
+-- (EXECUTE, planned every time), and the rest (catalogue lookups by id)
+-- would only be planned again at every request for the same plan.
 
 CREATE FUNCTION podrec.api_list(value pg_catalog.text)
 	RETURNS pg_catalog.jsonb
@@ -60,6 +68,7 @@ CREATE FUNCTION podrec_api.records_list(record_type_id pg_catalog.text DEFAULT N
 	RETURNS pg_catalog.jsonb
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = auto
 AS $$
 DECLARE
 	state text;
@@ -151,6 +160,7 @@ CREATE FUNCTION podrec_api.record_query(pg_catalog.jsonb)
 	RETURNS pg_catalog.jsonb
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = auto
 AS $$
 DECLARE
 	rt text := podrec.api_record_type();
@@ -193,6 +203,7 @@ CREATE FUNCTION podrec_api.record_fetch(unique_id pg_catalog.text)
 	RETURNS pg_catalog.jsonb
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = auto
 AS $$
 DECLARE
 	state text;
