@@ -76,22 +76,24 @@ CREATE FUNCTION podrec.request_claim(claim pg_catalog.text)
 COMMENT ON FUNCTION podrec.request_claim(pg_catalog.text) IS
 	'a claim of the current request''s JWT (the setting request.jwt.claims, as PostgREST sets it) as text; NULL when the setting or the claim is missing, null or empty; any session can set the setting, so only podrec_user''s claims are believed';
 
--- SQL-standard bodies: parsed once, here, so no search_path can change
--- what they call.  CURRENT_USER is the role whose privileges apply: for a
--- PostgREST request the role of the JWT, after SET ROLE the new role.
+-- CURRENT_USER is the role whose privileges apply: for a PostgREST
+-- request the role of the JWT, after SET ROLE the new role.  current_account
+-- is C (src/tenancy.c): every policy calls it once per statement, and an SQL
+-- function with a subquery, never inlined, would be parsed and planned
+-- again at each of them.  It is, in SQL:
+--   CASE WHEN CURRENT_USER = 'podrec_user' THEN podrec.request_claim('account_id')
+--   ELSE (SELECT r.account_id FROM podrec.account_roles AS r
+--         WHERE r.role_name = CURRENT_USER::text) END
 CREATE FUNCTION podrec.current_account()
 	RETURNS pg_catalog.text
-	LANGUAGE sql STABLE PARALLEL SAFE
-	RETURN CASE
-		WHEN CURRENT_USER OPERATOR(pg_catalog.=) 'podrec_user'::pg_catalog.name
-			THEN podrec.request_claim('account_id')
-		ELSE (SELECT r.account_id FROM podrec.account_roles AS r
-			WHERE r.role_name OPERATOR(pg_catalog.=) CURRENT_USER::pg_catalog.text)
-	END;
+	AS 'MODULE_PATHNAME', 'podrec_current_account'
+	LANGUAGE C STABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION podrec.current_account() IS
 	'the account the caller acts for: for podrec_user (PostgREST requests with a verified JWT) the account_id claim of request.jwt.claims, for every other role its row in podrec.account_roles; NULL when there is none';
 
+-- SQL-standard bodies: parsed once, here, so no search_path can change
+-- what they call.
 CREATE FUNCTION podrec.is_admin()
 	RETURNS pg_catalog.bool
 	LANGUAGE sql STABLE PARALLEL SAFE
