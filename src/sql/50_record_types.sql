@@ -286,14 +286,21 @@ COMMENT ON TRIGGER items_record_counts_delete ON podrec.items IS
 COMMENT ON TRIGGER items_record_counts_truncate ON podrec.items IS
 	'keeps podrec.record_counts: every record gone';
 
+-- PL/pgSQL, not SQL: an SQL function with a subquery is not inlined, and is
+-- then parsed and planned again at every call; PL/pgSQL keeps its plan.
 CREATE FUNCTION podrec.record_counts_kept()
 	RETURNS pg_catalog.bool
-	LANGUAGE sql STABLE PARALLEL SAFE
-	RETURN (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger AS t
-		WHERE t.tgrelid OPERATOR(pg_catalog.=) 'podrec.items'::pg_catalog.regclass
-			AND t.tgname OPERATOR(pg_catalog.~~) 'items\_record\_counts\_%'
-			AND t.tgenabled OPERATOR(pg_catalog.=) ANY ('{O,A}'::pg_catalog."char"[])) OPERATOR(pg_catalog.=) 4
-		AND pg_catalog.current_setting('session_replication_role') OPERATOR(pg_catalog.<>) 'replica';
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN (SELECT count(*) FROM pg_trigger AS t
+		WHERE t.tgrelid = 'podrec.items'::regclass
+			AND t.tgname LIKE 'items\_record\_counts\_%'
+			AND t.tgenabled = ANY ('{O,A}'::"char"[])) = 4
+		AND current_setting('session_replication_role') <> 'replica';
+END
+$$;
 
 COMMENT ON FUNCTION podrec.record_counts_kept() IS
 	'internal: are the four triggers that keep podrec.record_counts on podrec.items, and enabled? (not after shard_setup, which makes podrec.items anew); records_list counts the records itself when not';
@@ -490,15 +497,17 @@ COMMENT ON FUNCTION podrec.record_type_refresh(pg_catalog.int8) IS
 CREATE FUNCTION podrec.record_field_expr(result_type pg_catalog.text, flat_key pg_catalog.text,
 	alias pg_catalog.text DEFAULT NULL)
 	RETURNS pg_catalog.text
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT format(CASE
+BEGIN
+	RETURN (SELECT format(CASE
 			WHEN result_type = 'TIMESTAMP' THEN 'podrec.iso_timestamp((%1$sdoc OPERATOR(pg_catalog.#>>) %2$L::pg_catalog.text[]))'
 			WHEN result_type IN ('TEXT', 'TEXT_ENUM') THEN 'pg_catalog.left((%1$sdoc OPERATOR(pg_catalog.#>>) %2$L::pg_catalog.text[]), 200)'
 			ELSE '(%1$sdoc OPERATOR(pg_catalog.#>) %2$L::pg_catalog.text[])'
 		END, CASE WHEN alias IS NULL THEN '' ELSE quote_ident(alias) || '.' END,
-		podrec.flat_key_path(flat_key)::text)
+		podrec.flat_key_path(flat_key)::text));
+END
 $$;
 
 COMMENT ON FUNCTION podrec.record_field_expr(pg_catalog.text, pg_catalog.text, pg_catalog.text) IS

@@ -141,15 +141,17 @@ COMMENT ON FUNCTION podrec.record_entry_sql(pg_catalog.jsonb, pg_catalog.jsonb) 
 
 CREATE FUNCTION podrec.record_response_sql(def pg_catalog.jsonb, entries pg_catalog.jsonb)
 	RETURNS pg_catalog.text
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT format('(pg_catalog.jsonb_build_object(%s) OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(%s)))',
+BEGIN
+	RETURN (SELECT format('(pg_catalog.jsonb_build_object(%s) OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(%s)))',
 		coalesce(string_agg(format('%L, %s', e ->> 'key', podrec.record_entry_sql(def, e)), ', ' ORDER BY o)
 			FILTER (WHERE NOT coalesce((e ->> 'optional')::bool, false)), ''),
 		coalesce(string_agg(format('%L, %s', e ->> 'key', podrec.record_entry_sql(def, e)), ', ' ORDER BY o)
 			FILTER (WHERE coalesce((e ->> 'optional')::bool, false)), ''))
-	FROM jsonb_array_elements(entries) WITH ORDINALITY AS x (e, o)
+	FROM jsonb_array_elements(entries) WITH ORDINALITY AS x (e, o));
+END
 $$;
 
 COMMENT ON FUNCTION podrec.record_response_sql(pg_catalog.jsonb, pg_catalog.jsonb) IS
@@ -157,12 +159,14 @@ COMMENT ON FUNCTION podrec.record_response_sql(pg_catalog.jsonb, pg_catalog.json
 
 CREATE FUNCTION podrec.record_query_entries(api pg_catalog.jsonb)
 	RETURNS pg_catalog.jsonb
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT coalesce(jsonb_agg(f ORDER BY g.o, x.o), '[]')
+BEGIN
+	RETURN (SELECT coalesce(jsonb_agg(f ORDER BY g.o, x.o), '[]')
 	FROM jsonb_array_elements(api -> 'response') WITH ORDINALITY AS g (grp, o),
-		jsonb_array_elements(g.grp -> 'fields') WITH ORDINALITY AS x (f, o)
+		jsonb_array_elements(g.grp -> 'fields') WITH ORDINALITY AS x (f, o));
+END
 $$;
 
 COMMENT ON FUNCTION podrec.record_query_entries(pg_catalog.jsonb) IS
@@ -170,16 +174,18 @@ COMMENT ON FUNCTION podrec.record_query_entries(pg_catalog.jsonb) IS
 
 CREATE FUNCTION podrec.record_stub_sql(entries pg_catalog.jsonb)
 	RETURNS pg_catalog.text
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT format('pg_catalog.jsonb_build_object(%s)', coalesce(string_agg(format('%L, %s', e ->> 'key', CASE
+BEGIN
+	RETURN (SELECT format('pg_catalog.jsonb_build_object(%s)', coalesce(string_agg(format('%L, %s', e ->> 'key', CASE
 			WHEN e ->> 'key' = 'status' THEN 'CASE WHEN b.error IS NULL THEN ''initializing'' ELSE ''error'' END'
 			WHEN e ->> 'from' = 'unique_id' THEN 'pg_catalog.to_jsonb(b.unique_id)'
 			WHEN e ->> 'from' = 'account_id' THEN 'pg_catalog.to_jsonb(b.account_id)'
 			ELSE 'b.payload OPERATOR(pg_catalog.->) ''timestamp''' END), ', ' ORDER BY o), ''))
 	FROM jsonb_array_elements(entries) WITH ORDINALITY AS x (e, o)
-	WHERE e ->> 'key' = 'status' OR e ? 'from'
+	WHERE e ->> 'key' = 'status' OR e ? 'from');
+END
 $$;
 
 COMMENT ON FUNCTION podrec.record_stub_sql(pg_catalog.jsonb) IS
@@ -831,12 +837,14 @@ COMMENT ON FUNCTION podrec.record_query(pg_catalog.jsonb, pg_catalog.jsonb, pg_c
 
 CREATE FUNCTION podrec.record_query_string(params pg_catalog.jsonb, names pg_catalog.jsonb, page_name pg_catalog.text)
 	RETURNS pg_catalog.text
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT coalesce(string_agg('&' || podrec.url_encode(n.value) || '=' || podrec.url_encode(params ->> n.value), '' ORDER BY n.value), '')
+BEGIN
+	RETURN (SELECT coalesce(string_agg('&' || podrec.url_encode(n.value) || '=' || podrec.url_encode(params ->> n.value), '' ORDER BY n.value), '')
 	FROM jsonb_each_text(names) AS n
-	WHERE n.value <> page_name AND params ->> n.value IS NOT NULL
+	WHERE n.value <> page_name AND params ->> n.value IS NOT NULL);
+END
 $$;
 
 COMMENT ON FUNCTION podrec.record_query_string(pg_catalog.jsonb, pg_catalog.jsonb, pg_catalog.text) IS
