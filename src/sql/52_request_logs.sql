@@ -139,6 +139,8 @@ $$;
 COMMENT ON FUNCTION podrec.record_entry_sql(pg_catalog.jsonb, pg_catalog.jsonb) IS
 	'internal: the SQL expression (over podrec.items AS i) of one response entry of a record type''s API: a column ("from") or a field''s value, "as": "text" for JSON text';
 
+-- One query, with record_entry_sql's expressions inline: a PL/pgSQL call per
+-- entry cost more than the rest of the request's SQL text together.
 CREATE FUNCTION podrec.record_response_sql(def pg_catalog.jsonb, entries pg_catalog.jsonb)
 	RETURNS pg_catalog.text
 	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
@@ -146,11 +148,26 @@ CREATE FUNCTION podrec.record_response_sql(def pg_catalog.jsonb, entries pg_cata
 AS $$
 BEGIN
 	RETURN (SELECT format('(pg_catalog.jsonb_build_object(%s) OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(%s)))',
-		coalesce(string_agg(format('%L, %s', e ->> 'key', podrec.record_entry_sql(def, e)), ', ' ORDER BY o)
-			FILTER (WHERE NOT coalesce((e ->> 'optional')::bool, false)), ''),
-		coalesce(string_agg(format('%L, %s', e ->> 'key', podrec.record_entry_sql(def, e)), ', ' ORDER BY o)
-			FILTER (WHERE coalesce((e ->> 'optional')::bool, false)), ''))
-	FROM jsonb_array_elements(entries) WITH ORDINALITY AS x (e, o));
+		coalesce(string_agg(format('%L, %s', x.e ->> 'key', s.expr), ', ' ORDER BY x.o)
+			FILTER (WHERE NOT coalesce((x.e ->> 'optional')::bool, false)), ''),
+		coalesce(string_agg(format('%L, %s', x.e ->> 'key', s.expr), ', ' ORDER BY x.o)
+			FILTER (WHERE coalesce((x.e ->> 'optional')::bool, false)), ''))
+	FROM jsonb_array_elements(entries) WITH ORDINALITY AS x (e, o)
+	CROSS JOIN LATERAL (SELECT CASE
+		WHEN x.e ? 'from' THEN CASE x.e ->> 'from'
+			WHEN 'unique_id' THEN 'pg_catalog.to_jsonb(i.unique_id)'
+			WHEN 'account_id' THEN 'pg_catalog.to_jsonb(i.account_id)'
+			WHEN 'created_at' THEN 'pg_catalog.to_jsonb(podrec.record_time_text(i.created_at))'
+			WHEN 'updated_at' THEN 'pg_catalog.to_jsonb(podrec.record_time_text(i.updated_at))'
+		END
+		ELSE (SELECT CASE WHEN x.e ->> 'as' = 'text'
+				THEN format('(SELECT CASE WHEN pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) ''string'' OR v IS NULL THEN v '
+					'ELSE pg_catalog.to_jsonb(v::pg_catalog.text) END FROM (SELECT %s AS v) AS x)', q.path)
+				ELSE q.path END
+			FROM (SELECT format('(i.doc OPERATOR(pg_catalog.#>) %L::pg_catalog.text[])',
+				podrec.flat_key_path((SELECT d ->> 'key' FROM jsonb_array_elements(def) AS d
+					WHERE d ->> 'name' = x.e ->> 'field' LIMIT 1))::text) AS path) AS q)
+		END AS expr) AS s);
 END
 $$;
 
