@@ -101,9 +101,8 @@ COMMENT ON FUNCTION podrec.record_reject(pg_catalog.int8, pg_catalog.text, pg_ca
 
 CREATE FUNCTION podrec.record_time_text(ts pg_catalog.timestamptz)
 	RETURNS pg_catalog.text
-	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-	RETURN pg_catalog.rtrim(pg_catalog.rtrim(pg_catalog.to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '0'), '.')
-		OPERATOR(pg_catalog.||) 'Z';
+	AS 'MODULE_PATHNAME', 'podrec_record_time_text'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION podrec.record_time_text(pg_catalog.timestamptz) IS
 	'a timestamp as record_create and record_query show it: ISO 8601 in UTC, 2025-01-01T10:30:00Z, fractions of a second only when there are some';
@@ -144,12 +143,16 @@ CREATE FUNCTION podrec.record_response_sql(def pg_catalog.jsonb, entries pg_cata
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT format('(pg_catalog.jsonb_build_object(%s) OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(%s)))',
-		coalesce(string_agg(format('%L, %s', e ->> 'key', podrec.record_entry_sql(def, e)), ', ' ORDER BY o)
-			FILTER (WHERE NOT coalesce((e ->> 'optional')::bool, false)), ''),
-		coalesce(string_agg(format('%L, %s', e ->> 'key', podrec.record_entry_sql(def, e)), ', ' ORDER BY o)
-			FILTER (WHERE coalesce((e ->> 'optional')::bool, false)), ''))
-	FROM jsonb_array_elements(entries) WITH ORDINALITY AS x (e, o)
+	-- the optional entries' object only when there are some: it is built for every record
+	SELECT format('(pg_catalog.jsonb_build_object(%s)%s)', r.required,
+		CASE WHEN r.optional IS NOT NULL
+			THEN format(' OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(%s))', r.optional)
+			ELSE '' END)
+	FROM (SELECT coalesce(string_agg(format('%L, %s', e ->> 'key', podrec.record_entry_sql(def, e)), ', ' ORDER BY o)
+				FILTER (WHERE NOT coalesce((e ->> 'optional')::bool, false)), '') AS required,
+			string_agg(format('%L, %s', e ->> 'key', podrec.record_entry_sql(def, e)), ', ' ORDER BY o)
+				FILTER (WHERE coalesce((e ->> 'optional')::bool, false)) AS optional
+		FROM jsonb_array_elements(entries) WITH ORDINALITY AS x (e, o)) AS r
 $$;
 
 COMMENT ON FUNCTION podrec.record_response_sql(pg_catalog.jsonb, pg_catalog.jsonb) IS
