@@ -753,11 +753,12 @@ sample_matches(const PreparedFilter *pf, Datum value, bool has_time, TimestampTz
  * The fraction of the column's sampled values (most common values and
  * histogram) that match, or -1 when the statistics hold too few of them.
  * ANALYZE leaves out values wider than 1 kB, so for large items the
- * statistics are often empty.
+ * statistics are often empty.  *hits is the number of samples that match.
  */
 static Selectivity
 sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
-					const PreparedFilter *pf, bool has_time, TimestampTz at)
+					const PreparedFilter *pf, bool has_time, TimestampTz at,
+					int *hits)
 {
 	VariableStatData vardata;
 	AttStatsSlot sslot;
@@ -769,6 +770,7 @@ sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
 				matched,
 				samples = 0;
 
+	*hits = 0;
 	examine_variable(root, item, varRelid, &vardata);
 	if (!HeapTupleIsValid(vardata.statsTuple))
 	{
@@ -783,7 +785,10 @@ sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
 		{
 			mcv_total += sslot.numbers[i];
 			if (sample_matches(pf, sslot.values[i], has_time, at))
+			{
 				mcv_match += sslot.numbers[i];
+				(*hits)++;
+			}
 		}
 		samples += sslot.nvalues;
 		free_attstatsslot(&sslot);
@@ -795,6 +800,7 @@ sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
 		for (i = 0; i < sslot.nvalues; i++)
 			if (sample_matches(pf, sslot.values[i], has_time, at))
 				matched++;
+		*hits += matched;
 		if (sslot.nvalues > 0)
 			hist = (Selectivity) matched / sslot.nvalues;
 		samples += sslot.nvalues;
@@ -810,8 +816,21 @@ sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
 }
 
 /*
+ * Matching samples below this many say only that a filter is rare: one
+ * match among the hundred-odd sampled items reads as 1% of the table, however
+ * rare the filter really is (a value of one item in a thousand is in the
+ * sample or not by chance).  Planned at 1%, the first page of such a filter
+ * walks the order and filters on the way, reading the table until the page
+ * is full; planned rare, it finds the matches by the index and sorts them,
+ * whose cost the matches bound.  So with fewer hits the estimate is at most
+ * the structural one.
+ */
+#define SAMPLE_MIN_HITS 3
+
+/*
  * The selectivity of matches(item, filter [, at]) with a constant filter:
- * evaluated on the column's statistics when they hold enough items,
+ * evaluated on the column's statistics when they hold enough items (capped
+ * by the filter's structure when fewer than SAMPLE_MIN_HITS of them match),
  * otherwise from the filter's structure.
  */
 static SupportRequestSelectivity *
@@ -857,9 +876,13 @@ matches_selectivity(SupportRequestSelectivity *req)
 		sel = structural_selectivity(pf.root);
 	else
 	{
-		sel = sampled_selectivity(req->root, item, req->varRelid, &pf, has_time, at);
+		int			hits;
+
+		sel = sampled_selectivity(req->root, item, req->varRelid, &pf, has_time, at, &hits);
 		if (sel < 0)
 			sel = structural_selectivity(pf.root);
+		else if (hits < SAMPLE_MIN_HITS)
+			sel = Min(sel, structural_selectivity(pf.root));
 	}
 	CLAMP_PROBABILITY(sel);
 	req->selectivity = sel;
