@@ -21,6 +21,25 @@ SELECT id FROM idx_items WHERE podrec.matches(doc, 'or=(n.eq.5,barcode_scanning.
 EXPLAIN (COSTS OFF) SELECT id FROM idx_items WHERE podrec.matches(doc, '{"n": {"value": 5}, "name": {"operator": "icontains", "value": "ITEM"}}'::jsonb);
 SELECT id FROM idx_items WHERE podrec.matches(doc, '{"n": {"value": 5}, "name": {"operator": "icontains", "value": "ITEM"}}'::jsonb);
 
+-- jsonb_path_ops cannot tie a step id to the value beside it: the step id is an
+-- index entry of its own, which nearly every item has.  For a rare value the index
+-- condition reads a step-addressed element as any element (matches() rechecks the
+-- step); a common value keeps its step id, which may be the rare part.
+CREATE TABLE step_items(id serial PRIMARY KEY, doc jsonb NOT NULL);
+INSERT INTO step_items(doc)
+SELECT jsonb_build_object('scan', jsonb_build_array(jsonb_build_object(
+	'flow_step_id', CASE WHEN g % 100 = 0 THEN 'rare' ELSE 'usual' END, 'unit', 'cm', 'code', 'C' || (g % 1000))))
+FROM generate_series(1, 2000) AS g;
+CREATE INDEX step_items_doc ON step_items USING gin (doc jsonb_path_ops);
+ANALYZE step_items;
+EXPLAIN (COSTS OFF) SELECT id FROM step_items WHERE podrec.matches(doc, 'scan.rare.code == "C100"');
+EXPLAIN (COSTS OFF) SELECT id FROM step_items WHERE podrec.matches(doc, 'scan.rare.unit == "cm"');
+SELECT id FROM step_items WHERE podrec.matches(doc, 'scan.rare.code == "C100"') ORDER BY id;
+SELECT id FROM step_items WHERE podrec.matches(doc, 'scan.usual.code == "C100"') ORDER BY id;
+SELECT id FROM step_items WHERE podrec.matches(doc, 'scan.usual.code == "C101"') ORDER BY id;
+SELECT count(*) FROM step_items WHERE podrec.matches(doc, 'scan.rare.unit == "cm"');
+DROP TABLE step_items;
+
 -- A filter with nothing to look up in an index gets no index condition,
 -- and neither does an OR with a branch that the index cannot serve.
 RESET enable_seqscan;

@@ -267,3 +267,11 @@ SELECT r -> 'org_id' AS org_id, r -> 'unique_id' AS unique_id FROM podrec.record
 SELECT account_id, count(*) FROM podrec.items WHERE unique_id = 'retry-1' GROUP BY 1 ORDER BY 1;
 DELETE FROM podrec.account_roles WHERE role_name = current_user;
 SELECT e.* FROM pg_temp.try($$SELECT podrec.record_create('{"field_1": "[]"}', 'seed004')$$) AS e;
+
+-- Times in responses: ISO 8601 in UTC whatever TimeZone says, the fraction
+-- only when there is one, no time for an infinite one.
+SET timezone = 'Asia/Kolkata';
+SELECT t, podrec.record_time_text(t) FROM unnest(ARRAY['2025-01-01 10:30:00+00', '2025-01-01 10:30:00.1234+00',
+	'2025-01-01 10:30:00.000001+00', '2025-01-01 00:10:00+05:30', '0044-03-15 12:00:00+00 BC',
+	'12345-01-01 00:00:00.5+00', 'infinity', '-infinity']::timestamptz[]) AS t;
+RESET timezone;

@@ -32,6 +32,7 @@
 #include "parser/parse_func.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/jsonpath.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -592,11 +593,128 @@ index_path_function(Oid argtype)
 	return LookupFuncName(name, 1, &argtype, false);
 }
 
+static Selectivity structural_selectivity(const FilterNode *n);
+
+/* A sample too small to estimate from (see sampled_selectivity). */
+#define MIN_SAMPLES 50
+
+/*
+ * Matching samples below this many say only that a filter is rare: one
+ * match among the hundred-odd sampled items reads as 1% of the table, however
+ * rare the filter really is (a value of one item in a thousand is in the
+ * sample or not by chance).  Planned at 1%, the first page of such a filter
+ * walks the order and filters on the way, reading the table until the page
+ * is full; planned rare, it finds the matches by the index and sorts them,
+ * whose cost the matches bound.  So with fewer hits the estimate is at most
+ * the structural one.
+ */
+#define SAMPLE_MIN_HITS 3
+
+/* Does a sampled value satisfy value @@ path?  (unknown is not) */
+static bool
+sample_path_matches(FmgrInfo *flinfo, Datum value, Datum path)
+{
+	LOCAL_FCINFO(fcinfo, 2);
+	Datum		result;
+
+	InitFunctionCallInfoData(*fcinfo, flinfo, 2, InvalidOid, NULL, NULL);
+	fcinfo->args[0].value = value;
+	fcinfo->args[0].isnull = false;
+	fcinfo->args[1].value = path;
+	fcinfo->args[1].isnull = false;
+	result = FunctionCallInvoke(fcinfo);
+	return !fcinfo->isnull && DatumGetBool(result);
+}
+
+/*
+ * How many of the column's sampled values (most common values and
+ * histogram) satisfy item @@ path, or -1 when the statistics hold fewer
+ * than MIN_SAMPLES of them.
+ */
+static int
+sampled_path_hits(PlannerInfo *root, Node *item, Datum path)
+{
+	VariableStatData vardata;
+	AttStatsSlot sslot;
+	FmgrInfo	flinfo;
+	int			i,
+				hits = 0,
+				samples = 0;
+
+	examine_variable(root, item, 0, &vardata);
+	if (!HeapTupleIsValid(vardata.statsTuple))
+	{
+		ReleaseVariableStats(vardata);
+		return -1;
+	}
+	fmgr_info(F_JSONB_PATH_MATCH_OPR, &flinfo);
+	if (get_attstatsslot(&sslot, vardata.statsTuple, STATISTIC_KIND_MCV, InvalidOid,
+						 ATTSTATSSLOT_VALUES))
+	{
+		for (i = 0; i < sslot.nvalues; i++)
+			if (sample_path_matches(&flinfo, sslot.values[i], path))
+				hits++;
+		samples += sslot.nvalues;
+		free_attstatsslot(&sslot);
+	}
+	if (get_attstatsslot(&sslot, vardata.statsTuple, STATISTIC_KIND_HISTOGRAM, InvalidOid,
+						 ATTSTATSSLOT_VALUES))
+	{
+		for (i = 0; i < sslot.nvalues; i++)
+			if (sample_path_matches(&flinfo, sslot.values[i], path))
+				hits++;
+		samples += sslot.nvalues;
+		free_attstatsslot(&sslot);
+	}
+	ReleaseVariableStats(vardata);
+	return samples < MIN_SAMPLES ? -1 : hits;
+}
+
+/*
+ * The index jsonpath of a constant filter (FILTER_PATH_INDEX), or NULL
+ * when an index cannot serve it.  A step id (barcode_scanning.barcode:
+ * the element of barcode_scanning whose flow_step_id is "barcode") is an
+ * index entry of its own, which nearly every item of the module has: the
+ * index reads all of it to intersect it with the value's few items, a cost
+ * that grows with the table.  So when the values the filter compares are
+ * rare by themselves (in fewer than SAMPLE_MIN_HITS of the column's sampled
+ * items; without statistics, when the filter's structure says it is rare),
+ * the condition reads a step-addressed element as any element of the
+ * module (FILTER_PATH_INDEX_ANY_STEP): a few more items to recheck at
+ * most, those with the value under another step id.  A common value keeps
+ * its step id, which may be the rare part.
+ */
+static char *
+index_path_for(PlannerInfo *root, Node *item, const PreparedFilter *pf)
+{
+	FilterAlloc alloc = {podrec_filter_palloc, NULL};
+	FilterBuf	buf,
+				any;
+	Datum		path;
+	int			hits;
+
+	filter_buf_init(&buf, &alloc);
+	filter_to_jsonpath(&buf, pf->root, FILTER_PATH_INDEX);
+	/* Nothing an index can serve: a full index scan would not help. */
+	if (strcmp(buf.data, "true") == 0)
+		return NULL;
+	filter_buf_init(&any, &alloc);
+	filter_to_jsonpath(&any, pf->root, FILTER_PATH_INDEX_ANY_STEP);
+	if (strcmp(any.data, buf.data) == 0)
+		return buf.data;
+	path = DirectFunctionCall1(jsonpath_in, CStringGetDatum(any.data));
+	hits = sampled_path_hits(root, item, path);
+	if (hits < 0 ? structural_selectivity(pf->root) <= DEFAULT_MATCH_SEL : hits < SAMPLE_MIN_HITS)
+		return any.data;
+	return buf.data;
+}
+
 /*
  * The index condition for matches(item, filter) on an index column that
  * item matches: item @@ <the filter's index jsonpath>, lossy (matches()
- * stays as the filter).  A constant filter is compiled now; a parameter or
- * other row-independent expression is compiled when the scan starts.
+ * stays as the filter).  A constant filter is compiled now (index_path_for);
+ * a parameter or other row-independent expression is compiled when the
+ * scan starts (podrec.filter_index_path).
  */
 static List *
 matches_index_condition(SupportRequestIndexCondition *req)
@@ -633,10 +751,9 @@ matches_index_condition(SupportRequestIndexCondition *req)
 	{
 		Const	   *c = (Const *) filter;
 		PreparedFilter pf;
-		FilterAlloc alloc = {podrec_filter_palloc, NULL};
 		FilterDialect dialect;
-		FilterBuf	buf;
 		FilterNode *root;
+		char	   *index_path;
 
 		if (c->constisnull)
 			return NIL;
@@ -645,13 +762,11 @@ matches_index_condition(SupportRequestIndexCondition *req)
 		else
 			root = podrec_filter_parse_jsonb(DatumGetJsonbP(c->constvalue), NULL, &dialect);
 		podrec_filter_prepare(&pf, root, dialect);
-		filter_buf_init(&buf, &alloc);
-		filter_to_jsonpath(&buf, pf.root, FILTER_PATH_INDEX);
-		/* Nothing an index can serve: a full index scan would not help. */
-		if (strcmp(buf.data, "true") == 0)
+		index_path = index_path_for(req->root, item, &pf);
+		if (index_path == NULL)
 			return NIL;
 		path = (Node *) makeConst(JSONPATHOID, -1, InvalidOid, -1,
-								  DirectFunctionCall1(jsonpath_in, CStringGetDatum(buf.data)),
+								  DirectFunctionCall1(jsonpath_in, CStringGetDatum(index_path)),
 								  false, false);
 	}
 	else
@@ -753,11 +868,12 @@ sample_matches(const PreparedFilter *pf, Datum value, bool has_time, TimestampTz
  * The fraction of the column's sampled values (most common values and
  * histogram) that match, or -1 when the statistics hold too few of them.
  * ANALYZE leaves out values wider than 1 kB, so for large items the
- * statistics are often empty.
+ * statistics are often empty.  *hits is the number of samples that match.
  */
 static Selectivity
 sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
-					const PreparedFilter *pf, bool has_time, TimestampTz at)
+					const PreparedFilter *pf, bool has_time, TimestampTz at,
+					int *hits)
 {
 	VariableStatData vardata;
 	AttStatsSlot sslot;
@@ -769,6 +885,7 @@ sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
 				matched,
 				samples = 0;
 
+	*hits = 0;
 	examine_variable(root, item, varRelid, &vardata);
 	if (!HeapTupleIsValid(vardata.statsTuple))
 	{
@@ -783,7 +900,10 @@ sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
 		{
 			mcv_total += sslot.numbers[i];
 			if (sample_matches(pf, sslot.values[i], has_time, at))
+			{
 				mcv_match += sslot.numbers[i];
+				(*hits)++;
+			}
 		}
 		samples += sslot.nvalues;
 		free_attstatsslot(&sslot);
@@ -795,6 +915,7 @@ sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
 		for (i = 0; i < sslot.nvalues; i++)
 			if (sample_matches(pf, sslot.values[i], has_time, at))
 				matched++;
+		*hits += matched;
 		if (sslot.nvalues > 0)
 			hist = (Selectivity) matched / sslot.nvalues;
 		samples += sslot.nvalues;
@@ -802,7 +923,7 @@ sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
 	}
 	ReleaseVariableStats(vardata);
 	/* Too small a sample says little; let the structure decide. */
-	if (samples < 50)
+	if (samples < MIN_SAMPLES)
 		return -1.0;
 	if (hist < 0)
 		return mcv_match;
@@ -811,7 +932,8 @@ sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
 
 /*
  * The selectivity of matches(item, filter [, at]) with a constant filter:
- * evaluated on the column's statistics when they hold enough items,
+ * evaluated on the column's statistics when they hold enough items (capped
+ * by the filter's structure when fewer than SAMPLE_MIN_HITS of them match),
  * otherwise from the filter's structure.
  */
 static SupportRequestSelectivity *
@@ -857,9 +979,13 @@ matches_selectivity(SupportRequestSelectivity *req)
 		sel = structural_selectivity(pf.root);
 	else
 	{
-		sel = sampled_selectivity(req->root, item, req->varRelid, &pf, has_time, at);
+		int			hits;
+
+		sel = sampled_selectivity(req->root, item, req->varRelid, &pf, has_time, at, &hits);
 		if (sel < 0)
 			sel = structural_selectivity(pf.root);
+		else if (hits < SAMPLE_MIN_HITS)
+			sel = Min(sel, structural_selectivity(pf.root));
 	}
 	CLAMP_PROBABILITY(sel);
 	req->selectivity = sel;

@@ -363,7 +363,8 @@ extern FilterNode *filter_parse_canonical(FilterAlloc *a, const FJson *json,
 typedef enum FilterPathMode
 {
 	FILTER_PATH_FULL,			/* every atom jsonpath can state */
-	FILTER_PATH_INDEX			/* only the equalities a GIN index serves */
+	FILTER_PATH_INDEX,			/* only the equalities a GIN index serves */
+	FILTER_PATH_INDEX_ANY_STEP	/* the same, a step id read as any element */
 } FilterPathMode;
 
 extern void filter_to_jsonpath(FilterBuf *buf, const FilterNode *node,

@@ -22,7 +22,11 @@
  * The path is lax: auto-unwrapping can only add matches, never remove one.
  * FILTER_PATH_INDEX keeps only equalities, which jsonb_path_ops extracts
  * as index entries; FILTER_PATH_FULL also keeps ordering, string, regex,
- * existence and modulo conditions.
+ * existence and modulo conditions.  FILTER_PATH_INDEX_ANY_STEP is
+ * FILTER_PATH_INDEX with a step-addressed element read as any element
+ * ([*]): jsonb_path_ops cannot tie a step id to the value beside it, so
+ * the step id is an index entry of its own, which nearly every item of
+ * the module has; for a rare value, scanning it only costs.
  *
  * Every key and string is written through filter_buf_append_json_string,
  * so no filter can change the structure of the path.
@@ -95,12 +99,14 @@ path_extend(FilterAlloc *a, const char *path, const FilterBuf *suffix)
 /*
  * Expand a flat key into its raw paths.  A step-addressed module element is
  * never a scalar, so when the atom compares a scalar leaf (scalar) a second
- * segment that is not a position names an object member only.  Returns
+ * segment that is not a position names an object member only.  With
+ * any_step, a step-addressed element is any element of the array.  Returns
  * false when there would be too many paths (the caller then gives up on
  * the atom).
  */
 static bool
-key_paths(FilterAlloc *a, const FilterKey *key, bool scalar, PathSet *set)
+key_paths(FilterAlloc *a, const FilterKey *key, bool scalar, bool any_step,
+		  PathSet *set)
 {
 	FilterBuf	root;
 	int			i;
@@ -129,6 +135,11 @@ key_paths(FilterAlloc *a, const FilterKey *key, bool scalar, PathSet *set)
 		if (segment_position(seg, &position))
 		{
 			filter_buf_printf(&element, "[%ld]", position - 1);
+			two = true;
+		}
+		else if (i == 1 && !(scalar && key->nsegs == 2) && any_step)
+		{
+			filter_buf_appends(&element, "[*]");
 			two = true;
 		}
 		else if (i == 1 && !(scalar && key->nsegs == 2))
@@ -271,7 +282,7 @@ end_disjunction(FilterBuf *out, int terms)
 /* key op literal over every raw path and literal form; false if not stated. */
 static bool
 emit_comparison(FilterBuf *out, const FilterNode *n, FilterOp op,
-				const FilterValue *values, int nvalues)
+				const FilterValue *values, int nvalues, bool any_step)
 {
 	PathSet		set;
 	FilterValue forms[3];
@@ -282,7 +293,7 @@ emit_comparison(FilterBuf *out, const FilterNode *n, FilterOp op,
 				nforms;
 	const char *token = comparison_token(op);
 
-	if (token == NULL || !key_paths(out->a, &n->key, true, &set))
+	if (token == NULL || !key_paths(out->a, &n->key, true, any_step, &set))
 		return false;
 	/* Every literal must be stateable, or the disjunction would not be implied. */
 	for (k = 0; k < nvalues; k++)
@@ -321,7 +332,7 @@ emit_regex(FilterBuf *out, const FilterNode *n, const char *pattern, size_t patl
 		set.n = 1;
 		set.paths[0] = "$.**";
 	}
-	else if (!key_paths(out->a, &n->key, true, &set))
+	else if (!key_paths(out->a, &n->key, true, false, &set))
 		return false;
 	for (i = 0; i < set.n; i++)
 	{
@@ -400,7 +411,7 @@ emit_string(FilterBuf *out, const FilterNode *n)
 		case FOP_ICONTAINS:
 			return emit_regex(out, n, v->str, (size_t) v->len, "iq");
 		case FOP_STARTSWITH:
-			if (!key_paths(out->a, &n->key, true, &set))
+			if (!key_paths(out->a, &n->key, true, false, &set))
 				return false;
 			for (i = 0; i < set.n; i++)
 			{
@@ -437,7 +448,7 @@ emit_exists(FilterBuf *out, const FilterNode *n)
 	int			terms = 0,
 				i;
 
-	if (!key_paths(out->a, &n->key, n->op == FOP_MOD, &set))
+	if (!key_paths(out->a, &n->key, n->op == FOP_MOD, false, &set))
 		return false;
 	for (i = 0; i < set.n; i++)
 	{
@@ -463,25 +474,26 @@ static bool
 emit_atom(FilterBuf *out, const FilterNode *n, FilterPathMode mode)
 {
 	FilterValue truth;
+	bool		any_step = mode == FILTER_PATH_INDEX_ANY_STEP;
 
 	if (n->has_key2)
 		return false;
 	switch (n->op)
 	{
 		case FOP_EQ:
-			return emit_comparison(out, n, FOP_EQ, n->values, 1);
+			return emit_comparison(out, n, FOP_EQ, n->values, 1, any_step);
 		case FOP_IN:
-			return n->nvalues > 0 && emit_comparison(out, n, FOP_EQ, n->values, n->nvalues);
+			return n->nvalues > 0 && emit_comparison(out, n, FOP_EQ, n->values, n->nvalues, any_step);
 		case FOP_IS_TRUE:
 		case FOP_IS_FALSE:
 			truth.type = FV_BOOL;
 			truth.loose = false;
 			truth.boolean = n->op == FOP_IS_TRUE;
-			return emit_comparison(out, n, FOP_EQ, &truth, 1);
+			return emit_comparison(out, n, FOP_EQ, &truth, 1, any_step);
 		default:
 			break;
 	}
-	if (mode == FILTER_PATH_INDEX)
+	if (mode != FILTER_PATH_FULL)
 		return false;
 	switch (n->op)
 	{
@@ -489,7 +501,7 @@ emit_atom(FilterBuf *out, const FilterNode *n, FilterPathMode mode)
 		case FOP_LE:
 		case FOP_GT:
 		case FOP_GE:
-			return emit_comparison(out, n, n->op, n->values, 1);
+			return emit_comparison(out, n, n->op, n->values, 1, false);
 		case FOP_CONTAINS:
 		case FOP_ICONTAINS:
 		case FOP_STARTSWITH:

@@ -47,6 +47,7 @@
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(podrec_iso_timestamp);
+PG_FUNCTION_INFO_V1(podrec_record_time_text);
 PG_FUNCTION_INFO_V1(podrec_uid_new);
 PG_FUNCTION_INFO_V1(podrec_ingest_parse);
 PG_FUNCTION_INFO_V1(podrec_ingest_complete);
@@ -224,6 +225,42 @@ podrec_iso_timestamp(PG_FUNCTION_ARGS)
 	if (!parse_iso_timestamp(VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value), &result))
 		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMPTZ(result);
+}
+
+/*
+ * podrec.record_time_text(timestamptz): ISO 8601 in UTC, 2025-01-01T10:30:00Z,
+ * the fraction of a second only when there is one and without its trailing
+ * zeros; NULL for an infinite time.  Written here rather than with to_char,
+ * which costs several microseconds a call in every response of the record
+ * APIs; the year is written as to_char's YYYY writes it.
+ */
+Datum
+podrec_record_time_text(PG_FUNCTION_ARGS)
+{
+	TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
+	struct pg_tm tm;
+	fsec_t		fsec;
+	char		buf[64];
+	int			len;
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		PG_RETURN_NULL();
+	/* no time zone: the fields of the UTC time */
+	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	len = snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d",
+				   tm.tm_year > 0 ? tm.tm_year : -(tm.tm_year - 1),
+				   tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (fsec != 0)
+	{
+		len += snprintf(buf + len, sizeof(buf) - len, ".%06d", (int) fsec);
+		while (buf[len - 1] == '0')
+			len--;
+	}
+	buf[len++] = 'Z';
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf, len));
 }
 
 /* prefix followed by 24 hex digits: 8 of the epoch second, 16 random. */

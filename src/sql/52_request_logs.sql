@@ -101,9 +101,8 @@ COMMENT ON FUNCTION podrec.record_reject(pg_catalog.int8, pg_catalog.text, pg_ca
 
 CREATE FUNCTION podrec.record_time_text(ts pg_catalog.timestamptz)
 	RETURNS pg_catalog.text
-	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-	RETURN pg_catalog.rtrim(pg_catalog.rtrim(pg_catalog.to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '0'), '.')
-		OPERATOR(pg_catalog.||) 'Z';
+	AS 'MODULE_PATHNAME', 'podrec_record_time_text'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION podrec.record_time_text(pg_catalog.timestamptz) IS
 	'a timestamp as record_create and record_query show it: ISO 8601 in UTC, 2025-01-01T10:30:00Z, fractions of a second only when there are some';
@@ -147,27 +146,31 @@ CREATE FUNCTION podrec.record_response_sql(def pg_catalog.jsonb, entries pg_cata
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	RETURN (SELECT format('(pg_catalog.jsonb_build_object(%s) OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(%s)))',
-		coalesce(string_agg(format('%L, %s', x.e ->> 'key', s.expr), ', ' ORDER BY x.o)
-			FILTER (WHERE NOT coalesce((x.e ->> 'optional')::bool, false)), ''),
-		coalesce(string_agg(format('%L, %s', x.e ->> 'key', s.expr), ', ' ORDER BY x.o)
-			FILTER (WHERE coalesce((x.e ->> 'optional')::bool, false)), ''))
-	FROM jsonb_array_elements(entries) WITH ORDINALITY AS x (e, o)
-	CROSS JOIN LATERAL (SELECT CASE
-		WHEN x.e ? 'from' THEN CASE x.e ->> 'from'
-			WHEN 'unique_id' THEN 'pg_catalog.to_jsonb(i.unique_id)'
-			WHEN 'account_id' THEN 'pg_catalog.to_jsonb(i.account_id)'
-			WHEN 'created_at' THEN 'pg_catalog.to_jsonb(podrec.record_time_text(i.created_at))'
-			WHEN 'updated_at' THEN 'pg_catalog.to_jsonb(podrec.record_time_text(i.updated_at))'
-		END
-		ELSE (SELECT CASE WHEN x.e ->> 'as' = 'text'
-				THEN format('(SELECT CASE WHEN pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) ''string'' OR v IS NULL THEN v '
-					'ELSE pg_catalog.to_jsonb(v::pg_catalog.text) END FROM (SELECT %s AS v) AS x)', q.path)
-				ELSE q.path END
-			FROM (SELECT format('(i.doc OPERATOR(pg_catalog.#>) %L::pg_catalog.text[])',
-				podrec.flat_key_path((SELECT d ->> 'key' FROM jsonb_array_elements(def) AS d
-					WHERE d ->> 'name' = x.e ->> 'field' LIMIT 1))::text) AS path) AS q)
-		END AS expr) AS s);
+	-- the optional entries' object only when there are some: it is built for every record
+	RETURN (SELECT format('(pg_catalog.jsonb_build_object(%s)%s)', r.required,
+		CASE WHEN r.optional IS NOT NULL
+			THEN format(' OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(%s))', r.optional)
+			ELSE '' END)
+	FROM (SELECT coalesce(string_agg(format('%L, %s', x.e ->> 'key', s.expr), ', ' ORDER BY x.o)
+				FILTER (WHERE NOT coalesce((x.e ->> 'optional')::bool, false)), '') AS required,
+			string_agg(format('%L, %s', x.e ->> 'key', s.expr), ', ' ORDER BY x.o)
+				FILTER (WHERE coalesce((x.e ->> 'optional')::bool, false)) AS optional
+		FROM jsonb_array_elements(entries) WITH ORDINALITY AS x (e, o)
+		CROSS JOIN LATERAL (SELECT CASE
+			WHEN x.e ? 'from' THEN CASE x.e ->> 'from'
+				WHEN 'unique_id' THEN 'pg_catalog.to_jsonb(i.unique_id)'
+				WHEN 'account_id' THEN 'pg_catalog.to_jsonb(i.account_id)'
+				WHEN 'created_at' THEN 'pg_catalog.to_jsonb(podrec.record_time_text(i.created_at))'
+				WHEN 'updated_at' THEN 'pg_catalog.to_jsonb(podrec.record_time_text(i.updated_at))'
+			END
+			ELSE (SELECT CASE WHEN x.e ->> 'as' = 'text'
+					THEN format('(SELECT CASE WHEN pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) ''string'' OR v IS NULL THEN v '
+						'ELSE pg_catalog.to_jsonb(v::pg_catalog.text) END FROM (SELECT %s AS v) AS x)', q.path)
+					ELSE q.path END
+				FROM (SELECT format('(i.doc OPERATOR(pg_catalog.#>) %L::pg_catalog.text[])',
+					podrec.flat_key_path((SELECT d ->> 'key' FROM jsonb_array_elements(def) AS d
+						WHERE d ->> 'name' = x.e ->> 'field' LIMIT 1))::text) AS path) AS q)
+			END AS expr) AS s) AS r);
 END
 $$;
 
