@@ -38,10 +38,15 @@
  * once; a stopped shard fails only the mgets that ask for one of its
  * flows, with postgres_fdw's message (could not connect to server "...").
  *
- * Values travel as SQL literals (times as ISO 8601 in UTC); the shard's
- * session has search_path pg_catalog and this database's encoding, which
- * the shard's database must have.  Answers come in binary: documents as
- * their stored form (podrec.jsonb_image), text as it is.
+ * Values travel as parameters in text ($n::type; times as ISO 8601 in
+ * UTC), so that a statement's text depends only on the shape of its finds
+ * (how many, their filter or not, sort, order, cursor, LIMIT and OFFSET):
+ * each text is prepared once per connection (PREPARE podrec_N) and run by
+ * name afterwards, the shard neither parsing it again nor, once its plan
+ * cache settles on the generic plan, planning it.  The shard's session
+ * has search_path pg_catalog and this database's encoding, which the
+ * shard's database must have.  Answers come in binary: documents as their
+ * stored form (podrec.jsonb_image), text as it is.
  *
  * Copyright (c) 2026, podrec authors
  *
@@ -92,12 +97,17 @@ PG_FUNCTION_INFO_V1(podrec_jsonb_image);
  * A connection to a shard, kept for the life of the backend: for one
  * foreign server and user mapping, with the libpq options they had.
  */
+#define SHARD_MAX_PREPARED 32
+
 typedef struct ShardConn
 {
 	Oid			server;
 	Oid			umid;
 	char	   *options;		/* "keyword=value\n"..., to see a change */
 	PGconn	   *conn;
+	int			nprepared;		/* statements prepared on conn */
+	int			next_slot;		/* the one to replace when all are taken */
+	char	   *prepared[SHARD_MAX_PREPARED];	/* their text, by slot */
 } ShardConn;
 
 #define SHARD_MAX_CONNS 64
@@ -114,6 +124,9 @@ typedef struct ShardCall
 	const char *servername;
 	StringInfoData sql;
 	int			nbranches;
+	int			nparams;
+	int			maxparams;
+	const char **params;		/* the values of $1, $2, ...: text */
 	PGconn	   *conn;
 } ShardCall;
 
@@ -132,6 +145,10 @@ shard_disconnect(ShardConn *sc)
 	if (sc->conn != NULL)
 		PQfinish(sc->conn);
 	sc->conn = NULL;
+	for (int i = 0; i < sc->nprepared; i++)
+		pfree(sc->prepared[i]);
+	sc->nprepared = 0;
+	sc->next_slot = 0;
 }
 
 /* Is an option of a server or user mapping one that libpq takes? */
@@ -229,6 +246,8 @@ shard_connection(Oid serverid)
 		sc->umid = um->umid;
 		sc->options = NULL;
 		sc->conn = NULL;
+		sc->nprepared = 0;
+		sc->next_slot = 0;
 	}
 
 	if (!superuser_arg(um->userid) && password_required && !has_password)
@@ -363,18 +382,107 @@ shard_error(PGresult *res, PGconn *conn, const char *servername, const char *sql
 			 errcontext("statement on server \"%s\": %.200s", servername, sql)));
 }
 
-/* A time as an SQL literal in UTC: '2025-01-01 00:00:00.5+00'. */
+/*
+ * A value of a shard's statement: the next parameter, $n::cast, its text
+ * kept for the call.  The statement's text is so the same for every mget
+ * of the same shape, and is prepared once per connection.
+ */
 static void
-append_time(StringInfo sql, TimestampTz t)
+append_param(ShardCall *call, const char *text, const char *cast)
+{
+	if (call->nparams == call->maxparams)
+	{
+		call->maxparams = call->maxparams == 0 ? 16 : call->maxparams * 2;
+		call->params = call->params == NULL
+			? palloc(sizeof(char *) * call->maxparams)
+			: repalloc(call->params, sizeof(char *) * call->maxparams);
+	}
+	call->params[call->nparams++] = text;
+	appendStringInfo(&call->sql, "$%d::%s", call->nparams, cast);
+}
+
+/* Run a statement of no rows on conn and wait for it; raise its error. */
+static void
+shard_command(PGconn *conn, const char *servername, const char *sql)
+{
+	PGresult   *res;
+
+	if (!PQsendQuery(conn, sql))
+		shard_error(NULL, conn, servername, sql);
+	res = shard_result(conn, servername);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		shard_error(res, conn, servername, sql);
+	PQclear(res);
+}
+
+/*
+ * Send a call's statement on its connection, prepared there: on first use
+ * of its text the statement is prepared (PREPARE podrec_N, one round trip,
+ * which the shard plans as its plan cache decides: custom plans for the
+ * first runs, then the generic plan if it costs no more), and is run from
+ * then on by name with the call's parameters.  A connection keeps
+ * SHARD_MAX_PREPARED statements; past that the oldest is deallocated.  The
+ * answer comes in binary: documents as their images, not as JSON text.
+ * False if the connection is broken.
+ */
+static bool
+shard_send(ShardCall *call)
+{
+	ShardConn  *sc = shard_conn_of(call->conn);
+	int			slot = -1;
+	char		name[32];
+
+	if (sc == NULL)
+		elog(ERROR, "a shard call without a kept connection");
+	for (int i = 0; i < sc->nprepared; i++)
+		if (sc->prepared[i] != NULL && strcmp(sc->prepared[i], call->sql.data) == 0)
+			slot = i;
+	if (slot < 0)
+	{
+		char	   *text = MemoryContextStrdup(TopMemoryContext, call->sql.data);
+		PGresult   *res;
+
+		if (sc->nprepared < SHARD_MAX_PREPARED)
+			slot = sc->nprepared;
+		else
+		{
+			slot = sc->next_slot;
+			sc->next_slot = (sc->next_slot + 1) % SHARD_MAX_PREPARED;
+			pfree(sc->prepared[slot]);
+			sc->prepared[slot] = NULL;
+			snprintf(name, sizeof(name), "DEALLOCATE podrec_%d", slot);
+			shard_command(call->conn, call->servername, name);
+		}
+		snprintf(name, sizeof(name), "podrec_%d", slot);
+		if (!PQsendPrepare(call->conn, name, call->sql.data, 0, NULL))
+		{
+			pfree(text);
+			return false;
+		}
+		res = shard_result(call->conn, call->servername);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			shard_error(res, call->conn, call->servername, call->sql.data);
+		PQclear(res);
+		sc->prepared[slot] = text;
+		if (slot == sc->nprepared)
+			sc->nprepared++;
+	}
+	snprintf(name, sizeof(name), "podrec_%d", slot);
+	return PQsendQueryPrepared(call->conn, name, call->nparams, call->params, NULL, NULL, 1) != 0;
+}
+
+/* A time as a parameter, in UTC: '2025-01-01 00:00:00.5+00'. */
+static void
+append_time(ShardCall *call, TimestampTz t)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
 	char		buf[MAXDATELEN + 1];
 
 	if (TIMESTAMP_IS_NOBEGIN(t))
-		appendStringInfoString(sql, "'-infinity'::pg_catalog.timestamptz");
+		append_param(call, "-infinity", "pg_catalog.timestamptz");
 	else if (TIMESTAMP_IS_NOEND(t))
-		appendStringInfoString(sql, "'infinity'::pg_catalog.timestamptz");
+		append_param(call, "infinity", "pg_catalog.timestamptz");
 	else
 	{
 		if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
@@ -382,19 +490,19 @@ append_time(StringInfo sql, TimestampTz t)
 					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 					 errmsg("timestamp out of range")));
 		EncodeDateTime(&tm, fsec, false, 0, NULL, USE_ISO_DATES, buf);
-		appendStringInfo(sql, "'%s+00'::pg_catalog.timestamptz", buf);
+		append_param(call, psprintf("%s+00", buf), "pg_catalog.timestamptz");
 	}
 }
 
-/* A value as an SQL literal of its type, through the type's output function. */
+/* A value as a parameter of its type, through the type's output function. */
 static void
-append_literal(StringInfo sql, Datum value, Oid type, const char *cast)
+append_literal(ShardCall *call, Datum value, Oid type, const char *cast)
 {
 	Oid			out;
 	bool		varlena;
 
 	getTypeOutputInfo(type, &out, &varlena);
-	appendStringInfo(sql, "%s::%s", quote_literal_cstr(OidOutputFunctionCall(out, value)), cast);
+	append_param(call, OidOutputFunctionCall(out, value), cast);
 }
 
 /*
@@ -402,8 +510,10 @@ append_literal(StringInfo sql, Datum value, Oid type, const char *cast)
  * podrec.find's own query, so that both order alike.
  */
 static void
-append_sort_expr(StringInfo sql, const FindRequest *req)
+append_sort_expr(ShardCall *call, const FindRequest *req)
 {
+	StringInfo	sql = &call->sql;
+
 	switch (req->sort)
 	{
 		case FIND_SORT_CREATED:
@@ -420,7 +530,7 @@ append_sort_expr(StringInfo sql, const FindRequest *req)
 			break;
 		case FIND_SORT_FLAT:
 			appendStringInfoString(sql, "COALESCE(podrec.flat_get(i.doc, ");
-			append_literal(sql, PointerGetDatum(req->sort_key), TEXTOID, "pg_catalog.text");
+			append_literal(call, PointerGetDatum(req->sort_key), TEXTOID, "pg_catalog.text");
 			appendStringInfoString(sql, "), 'null'::pg_catalog.jsonb)");
 			break;
 	}
@@ -444,29 +554,29 @@ append_branch(ShardCall *call, const FindRequest *req, int reqno, const char *ac
 	appendStringInfo(sql, "(SELECT %d, pg_catalog.row_number() OVER ()::pg_catalog.int4, %s FROM (SELECT %s "
 					 "FROM podrec.items AS i WHERE i.flow_id OPERATOR(pg_catalog.=) ",
 					 reqno, outer, inner);
-	append_literal(sql, PointerGetDatum(req->flow_id), TEXTOID, "pg_catalog.text");
+	append_literal(call, PointerGetDatum(req->flow_id), TEXTOID, "pg_catalog.text");
 	if (tenant)
 	{
 		appendStringInfoString(sql, " AND i.account_id OPERATOR(pg_catalog.=) ");
 		if (account != NULL)
-			appendStringInfo(sql, "%s::pg_catalog.text", quote_literal_cstr(account));
+			append_param(call, account, "pg_catalog.text");
 		else
 			appendStringInfoString(sql, "NULL::pg_catalog.text");
 	}
 	appendStringInfoString(sql, " AND i.status OPERATOR(pg_catalog.=) ANY (");
-	append_literal(sql, req->statuses, TEXTARRAYOID, "pg_catalog.text[]");
+	append_literal(call, req->statuses, TEXTARRAYOID, "pg_catalog.text[]");
 	appendStringInfoChar(sql, ')');
 	if (req->start != DT_NOBEGIN || req->end != DT_NOEND)
 	{
 		appendStringInfoString(sql, " AND i.created_at OPERATOR(pg_catalog.>=) ");
-		append_time(sql, req->start);
+		append_time(call, req->start);
 		appendStringInfoString(sql, " AND i.created_at OPERATOR(pg_catalog.<) ");
-		append_time(sql, req->end);
+		append_time(call, req->end);
 	}
 	if (req->filter != NULL)
 	{
 		appendStringInfoString(sql, " AND podrec.matches(i.doc, ");
-		append_literal(sql, JsonbPGetDatum(req->filter), JSONBOID, "pg_catalog.jsonb");
+		append_literal(call, JsonbPGetDatum(req->filter), JSONBOID, "pg_catalog.jsonb");
 		appendStringInfoChar(sql, ')');
 	}
 	if (req->has_after)
@@ -474,27 +584,29 @@ append_branch(ShardCall *call, const FindRequest *req, int reqno, const char *ac
 		appendStringInfoString(sql, " AND ROW(");
 		if (req->sort != FIND_SORT_CREATED)
 		{
-			append_sort_expr(sql, req);
+			append_sort_expr(call, req);
 			appendStringInfoString(sql, ", ");
 		}
 		appendStringInfo(sql, "i.created_at, i.id) %s ROW(", cmp);
 		if (req->sort == FIND_SORT_FLAT)
 		{
-			append_literal(sql, req->after_value, JSONBOID, "pg_catalog.jsonb");
+			append_literal(call, req->after_value, JSONBOID, "pg_catalog.jsonb");
 			appendStringInfoString(sql, ", ");
 		}
 		else if (req->sort != FIND_SORT_CREATED)
 		{
-			append_time(sql, DatumGetTimestampTz(req->after_value));
+			append_time(call, DatumGetTimestampTz(req->after_value));
 			appendStringInfoString(sql, ", ");
 		}
-		append_time(sql, req->after_created);
-		appendStringInfo(sql, ", " INT64_FORMAT "::pg_catalog.int8)", req->after_id);
+		append_time(call, req->after_created);
+		appendStringInfoString(sql, ", ");
+		append_param(call, psprintf(INT64_FORMAT, req->after_id), "pg_catalog.int8");
+		appendStringInfoChar(sql, ')');
 	}
 	appendStringInfoString(sql, " ORDER BY ");
 	if (req->sort != FIND_SORT_CREATED)
 	{
-		append_sort_expr(sql, req);
+		append_sort_expr(call, req);
 		appendStringInfo(sql, " %s, ", dir);
 	}
 	appendStringInfo(sql, "i.created_at %s, i.id %s LIMIT " INT64_FORMAT " OFFSET " INT64_FORMAT ") AS q)",
@@ -826,13 +938,12 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 			appendStringInfoString(&call->sql, "\n) AS a");
 			call->servername = GetForeignServer(call->server)->servername;
 			call->conn = shard_connection(call->server);
-			/* binary: documents come as their images, not as JSON text */
-			if (!PQsendQueryParams(call->conn, call->sql.data, 0, NULL, NULL, NULL, NULL, 1))
+			if (!shard_send(call))
 			{
 				/* a kept connection that broke since: once more, anew */
 				shard_disconnect(shard_conn_of(call->conn));
 				call->conn = shard_connection(call->server);
-				if (!PQsendQueryParams(call->conn, call->sql.data, 0, NULL, NULL, NULL, NULL, 1))
+				if (!shard_send(call))
 					shard_error(NULL, call->conn, call->servername, call->sql.data);
 			}
 		}
