@@ -25,7 +25,8 @@
  *	   condition account_id = <the caller's account> unless the caller is
  *	   an administrator (foreign tables have no row-level security: the
  *	   tenant condition travels in the statement, before the LIMIT);
- *	   all shards at once, then the answers are read;
+ *	   all shards at once, then one wait on all their sockets reads each
+ *	   answer as it arrives;
  *	4. returns the rows in request order, each flow's in its find's order.
  *
  * The statements go over connections of podrec's own, one per foreign
@@ -356,6 +357,66 @@ shard_result(PGconn *conn, const char *servername)
 		last = r;
 	}
 	return last;
+}
+
+/*
+ * Wait, interruptibly, until every call's answer has come (none of its
+ * connections busy), reading each shard as its data arrives: one wait on
+ * all the shards' sockets at once, so that no shard waits on a full
+ * socket while another is read, and the wait set is made once per mget
+ * rather than once per wait.
+ */
+static void
+shard_wait_all(ShardCall *calls, int ncalls)
+{
+	WaitEventSet *volatile set = NULL;
+	WaitEvent  *events = palloc(sizeof(WaitEvent) * (ncalls + 2));
+
+	PG_TRY();
+	{
+		for (;;)
+		{
+			bool		busy = false;
+			int			nev;
+
+			for (int c = 0; c < ncalls && !busy; c++)
+				busy = PQisBusy(calls[c].conn);
+			if (!busy)
+				break;
+			if (set == NULL)
+			{
+				set = CreateWaitEventSet(CurrentMemoryContext, ncalls + 2);
+				AddWaitEventToSet(set, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch, NULL);
+				AddWaitEventToSet(set, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, NULL, NULL);
+				for (int c = 0; c < ncalls; c++)
+					AddWaitEventToSet(set, WL_SOCKET_READABLE, PQsocket(calls[c].conn), NULL, &calls[c]);
+			}
+			nev = WaitEventSetWait(set, -1L, events, ncalls + 2, PG_WAIT_EXTENSION);
+			for (int e = 0; e < nev; e++)
+			{
+				ShardCall  *call = (ShardCall *) events[e].user_data;
+
+				if (events[e].events & WL_LATCH_SET)
+				{
+					ResetLatch(MyLatch);
+					CHECK_FOR_INTERRUPTS();
+				}
+				if ((events[e].events & WL_SOCKET_READABLE) && call != NULL &&
+					!PQconsumeInput(call->conn))
+					ereport(ERROR,
+							(errcode(ERRCODE_CONNECTION_FAILURE),
+							 errmsg("lost the connection to server \"%s\"", call->servername),
+							 errdetail_internal("%s", pchomp(PQerrorMessage(call->conn)))));
+			}
+		}
+	}
+	PG_FINALLY();
+	{
+		if (set != NULL)
+			FreeWaitEventSet(set);
+	}
+	PG_END_TRY();
+	pfree(events);
 }
 
 /* Raise the error a shard answered with, as its own. */
@@ -947,6 +1008,7 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 					shard_error(NULL, call->conn, call->servername, call->sql.data);
 			}
 		}
+		shard_wait_all(calls, ncalls);
 		for (int c = 0; c < ncalls; c++)
 			read_answer(&calls[c], itemdesc, &rows, &nrows, &cap);
 	}
