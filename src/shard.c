@@ -15,10 +15,11 @@
  *	1. checks the body exactly as podrec.mget does (mget_parse_body);
  *	2. looks up, in one query run as the caller, which requested flows the
  *	   caller sees (row-level security on podrec.flows: a flow of another
- *	   account does not exist, the error of a single node), the account the
- *	   caller reads for (none for podrec.is_admin(), else
- *	   podrec.current_account()), and the foreign server of each flow's
- *	   partition (the hash bounds of the partitions);
+ *	   account does not exist, the error of a single node) and the account
+ *	   the caller reads for (none for podrec.is_admin(), else
+ *	   podrec.current_account()); the foreign server of each flow's
+ *	   partition is computed here, as PostgreSQL routes a row (the hash of
+ *	   the partition key, the partition descriptor of the relation cache);
  *	3. sends every shard that holds a requested flow one statement: a UNION
  *	   ALL of one branch per flow, each the find of that flow with its
  *	   filter, time range, cursor, order, LIMIT and OFFSET, and the
@@ -63,7 +64,10 @@
 #include "libpq-fe.h"
 
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "executor/spi.h"
@@ -73,6 +77,9 @@
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "partitioning/partbounds.h"
+#include "partitioning/partdesc.h"
 #include "pgstat.h"
 #include "port/pg_bswap.h"
 #include "storage/latch.h"
@@ -81,6 +88,8 @@
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/partcache.h"
+#include "utils/rel.h"
 #include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(podrec_shard_mget);
@@ -115,7 +124,7 @@ typedef struct ShardConn
 static ShardConn shard_conns[SHARD_MAX_CONNS];
 static int	shard_nconns = 0;
 
-/* The flows, accounts and servers of a body (one statement, kept). */
+/* The flows and account of a body (one statement, kept). */
 static SPIPlanPtr route_plan = NULL;
 
 /* One shard an mget talks to. */
@@ -867,6 +876,45 @@ podrec_jsonb_image(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The foreign server of each request's flow: the partition of
+ * podrec.items its flow_id hashes to, as PostgreSQL routes a row (the
+ * partition key's hash function, the greatest modulus of the bounds), from
+ * the relation cache, which invalidation keeps current.  InvalidOid when
+ * no partition, or one that is not a foreign table, holds the flow.
+ */
+static void
+shard_servers(const FindRequest *reqs, int n, Oid *servers)
+{
+	Oid			relid = RangeVarGetRelid(makeRangeVar("podrec", "items", -1), AccessShareLock, false);
+	Relation	rel = table_open(relid, NoLock);
+	PartitionKey key = RelationGetPartitionKey(rel);
+	PartitionDesc pd = RelationGetPartitionDesc(rel, true);
+
+	if (key == NULL || key->strategy != PARTITION_STRATEGY_HASH || key->partnatts != 1 ||
+		pd->boundinfo == NULL)
+	{
+		table_close(rel, NoLock);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("podrec.items is not hash-partitioned by flow_id"),
+				 errhint("podrec.shard_setup makes a coordinator's podrec.items.")));
+	}
+	for (int i = 0; i < n; i++)
+	{
+		Datum		value = PointerGetDatum(reqs[i].flow_id);
+		bool		isnull = false;
+		uint64		hash = compute_partition_hash_value(1, key->partsupfunc, key->partcollation,
+														&value, &isnull);
+		int			idx = pd->boundinfo->indexes[hash % (uint64) pd->boundinfo->nindexes];
+
+		servers[i] = InvalidOid;
+		if (idx >= 0 && get_rel_relkind(pd->oids[idx]) == RELKIND_FOREIGN_TABLE)
+			servers[i] = GetForeignTable(pd->oids[idx])->serverid;
+	}
+	table_close(rel, NoLock);
+}
+
+/*
  * The items of n checked finds, from the shards: into *rows (*nrows of
  * them), sorted by request and rank.  Raises the error of a single node for
  * the first request whose flow the caller does not see.
@@ -907,21 +955,10 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 	if (route_plan == NULL)
 	{
 		SPIPlanPtr	plan = SPI_prepare(
-									   "WITH p AS MATERIALIZED ("
-									   " SELECT t.ftserver AS server, b.m[1]::pg_catalog.int4 AS modulus,"
-									   "  b.m[2]::pg_catalog.int4 AS remainder"
-									   " FROM pg_catalog.pg_inherits AS h"
-									   " JOIN pg_catalog.pg_foreign_table AS t ON t.ftrelid OPERATOR(pg_catalog.=) h.inhrelid"
-									   " JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) h.inhrelid"
-									   " CROSS JOIN LATERAL pg_catalog.regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid),"
-									   "  'modulus (\\d+), remainder (\\d+)') AS b (m)"
-									   " WHERE h.inhparent OPERATOR(pg_catalog.=) 'podrec.items'::pg_catalog.regclass)"
-									   "SELECT r.n::pg_catalog.int4, f.id IS NOT NULL, p.server,"
-									   " podrec.is_admin(), podrec.current_account()"
+									   "SELECT r.n::pg_catalog.int4, f.id IS NOT NULL,"
+									   " (SELECT podrec.is_admin()), (SELECT podrec.current_account())"
 									   " FROM pg_catalog.unnest($1) WITH ORDINALITY AS r (flow, n)"
 									   " LEFT JOIN podrec.flows AS f ON f.id OPERATOR(pg_catalog.=) r.flow"
-									   " LEFT JOIN p ON pg_catalog.satisfies_hash_partition('podrec.items'::pg_catalog.regclass,"
-									   "  p.modulus, p.remainder, r.flow)"
 									   " ORDER BY 1",
 									   1, &argtype);
 
@@ -932,9 +969,9 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 	rc = SPI_execute_plan(route_plan, &flows, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_plan failed for the shards of an mget: %s", SPI_result_code_string(rc));
-	tenant = !DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
+	tenant = !DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
 	{
-		Datum		a = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull);
+		Datum		a = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
 
 		if (!isnull)
 			account = MemoryContextStrdup(cxt, TextDatumGetCString(a));
@@ -944,7 +981,6 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 		HeapTuple	row = SPI_tuptable->vals[r];
 		int			i = DatumGetInt32(SPI_getbinval(row, SPI_tuptable->tupdesc, 1, &isnull)) - 1;
 		bool		seen = DatumGetBool(SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull));
-		Datum		server = SPI_getbinval(row, SPI_tuptable->tupdesc, 3, &isnull);
 
 		if (!seen)
 		{
@@ -958,9 +994,9 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 					 errmsg("%sflow \"%.*s%s\" does not exist", reqs[i].prefix, cut, id,
 							cut < len ? "..." : "")));
 		}
-		servers[i] = isnull ? InvalidOid : DatumGetObjectId(server);
 	}
 	SPI_finish();
+	shard_servers(reqs, n, servers);
 
 	/* 2. one statement per shard, sent to every shard before any is read */
 	inner = item_columns(itemdesc, false);
