@@ -531,7 +531,10 @@ shard_send(ShardCall *call)
 		}
 		res = shard_result(call->conn, call->servername);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		{
+			pfree(text);
 			shard_error(res, call->conn, call->servername, call->sql.data);
+		}
 		PQclear(res);
 		sc->prepared[slot] = text;
 		if (slot == sc->nprepared)
