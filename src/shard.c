@@ -15,17 +15,19 @@
  *	1. checks the body exactly as podrec.mget does (mget_parse_body);
  *	2. looks up, in one query run as the caller, which requested flows the
  *	   caller sees (row-level security on podrec.flows: a flow of another
- *	   account does not exist, the error of a single node), the account the
- *	   caller reads for (none for podrec.is_admin(), else
- *	   podrec.current_account()), and the foreign server of each flow's
- *	   partition (the hash bounds of the partitions);
+ *	   account does not exist, the error of a single node) and the account
+ *	   the caller reads for (none for podrec.is_admin(), else
+ *	   podrec.current_account()); the foreign server of each flow's
+ *	   partition is computed here, as PostgreSQL routes a row (the hash of
+ *	   the partition key, the partition descriptor of the relation cache);
  *	3. sends every shard that holds a requested flow one statement: a UNION
  *	   ALL of one branch per flow, each the find of that flow with its
  *	   filter, time range, cursor, order, LIMIT and OFFSET, and the
  *	   condition account_id = <the caller's account> unless the caller is
  *	   an administrator (foreign tables have no row-level security: the
  *	   tenant condition travels in the statement, before the LIMIT);
- *	   all shards at once, then the answers are read;
+ *	   all shards at once, then one wait on all their sockets reads each
+ *	   answer as it arrives;
  *	4. returns the rows in request order, each flow's in its find's order.
  *
  * The statements go over connections of podrec's own, one per foreign
@@ -38,10 +40,15 @@
  * once; a stopped shard fails only the mgets that ask for one of its
  * flows, with postgres_fdw's message (could not connect to server "...").
  *
- * Values travel as SQL literals (times as ISO 8601 in UTC); the shard's
- * session has search_path pg_catalog and this database's encoding, which
- * the shard's database must have.  Answers come in binary: documents as
- * their stored form (podrec.jsonb_image), text as it is.
+ * Values travel as parameters in text ($n::type; times as ISO 8601 in
+ * UTC), so that a statement's text depends only on the shape of its finds
+ * (how many, their filter or not, sort, order, cursor, LIMIT and OFFSET):
+ * each text is prepared once per connection (PREPARE podrec_N) and run by
+ * name afterwards, the shard neither parsing it again nor, once its plan
+ * cache settles on the generic plan, planning it.  The shard's session
+ * has search_path pg_catalog and this database's encoding, which the
+ * shard's database must have.  Answers come in binary: documents as their
+ * stored form (podrec.jsonb_image), text as it is.
  *
  * Copyright (c) 2026, podrec authors
  *
@@ -57,7 +64,10 @@
 #include "libpq-fe.h"
 
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "executor/spi.h"
@@ -67,6 +77,9 @@
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "partitioning/partbounds.h"
+#include "partitioning/partdesc.h"
 #include "pgstat.h"
 #include "port/pg_bswap.h"
 #include "storage/latch.h"
@@ -75,6 +88,8 @@
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/partcache.h"
+#include "utils/rel.h"
 #include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(podrec_shard_mget);
@@ -92,19 +107,24 @@ PG_FUNCTION_INFO_V1(podrec_jsonb_image);
  * A connection to a shard, kept for the life of the backend: for one
  * foreign server and user mapping, with the libpq options they had.
  */
+#define SHARD_MAX_PREPARED 32
+
 typedef struct ShardConn
 {
 	Oid			server;
 	Oid			umid;
 	char	   *options;		/* "keyword=value\n"..., to see a change */
 	PGconn	   *conn;
+	int			nprepared;		/* statements prepared on conn */
+	int			next_slot;		/* the one to replace when all are taken */
+	char	   *prepared[SHARD_MAX_PREPARED];	/* their text, by slot */
 } ShardConn;
 
 #define SHARD_MAX_CONNS 64
 static ShardConn shard_conns[SHARD_MAX_CONNS];
 static int	shard_nconns = 0;
 
-/* The flows, accounts and servers of a body (one statement, kept). */
+/* The flows and account of a body (one statement, kept). */
 static SPIPlanPtr route_plan = NULL;
 
 /* One shard an mget talks to. */
@@ -114,6 +134,9 @@ typedef struct ShardCall
 	const char *servername;
 	StringInfoData sql;
 	int			nbranches;
+	int			nparams;
+	int			maxparams;
+	const char **params;		/* the values of $1, $2, ...: text */
 	PGconn	   *conn;
 } ShardCall;
 
@@ -132,6 +155,10 @@ shard_disconnect(ShardConn *sc)
 	if (sc->conn != NULL)
 		PQfinish(sc->conn);
 	sc->conn = NULL;
+	for (int i = 0; i < sc->nprepared; i++)
+		pfree(sc->prepared[i]);
+	sc->nprepared = 0;
+	sc->next_slot = 0;
 }
 
 /* Is an option of a server or user mapping one that libpq takes? */
@@ -229,6 +256,8 @@ shard_connection(Oid serverid)
 		sc->umid = um->umid;
 		sc->options = NULL;
 		sc->conn = NULL;
+		sc->nprepared = 0;
+		sc->next_slot = 0;
 	}
 
 	if (!superuser_arg(um->userid) && password_required && !has_password)
@@ -339,6 +368,66 @@ shard_result(PGconn *conn, const char *servername)
 	return last;
 }
 
+/*
+ * Wait, interruptibly, until every call's answer has come (none of its
+ * connections busy), reading each shard as its data arrives: one wait on
+ * all the shards' sockets at once, so that no shard waits on a full
+ * socket while another is read, and the wait set is made once per mget
+ * rather than once per wait.
+ */
+static void
+shard_wait_all(ShardCall *calls, int ncalls)
+{
+	WaitEventSet *volatile set = NULL;
+	WaitEvent  *events = palloc(sizeof(WaitEvent) * (ncalls + 2));
+
+	PG_TRY();
+	{
+		for (;;)
+		{
+			bool		busy = false;
+			int			nev;
+
+			for (int c = 0; c < ncalls && !busy; c++)
+				busy = PQisBusy(calls[c].conn);
+			if (!busy)
+				break;
+			if (set == NULL)
+			{
+				set = CreateWaitEventSet(CurrentMemoryContext, ncalls + 2);
+				AddWaitEventToSet(set, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch, NULL);
+				AddWaitEventToSet(set, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, NULL, NULL);
+				for (int c = 0; c < ncalls; c++)
+					AddWaitEventToSet(set, WL_SOCKET_READABLE, PQsocket(calls[c].conn), NULL, &calls[c]);
+			}
+			nev = WaitEventSetWait(set, -1L, events, ncalls + 2, PG_WAIT_EXTENSION);
+			for (int e = 0; e < nev; e++)
+			{
+				ShardCall  *call = (ShardCall *) events[e].user_data;
+
+				if (events[e].events & WL_LATCH_SET)
+				{
+					ResetLatch(MyLatch);
+					CHECK_FOR_INTERRUPTS();
+				}
+				if ((events[e].events & WL_SOCKET_READABLE) && call != NULL &&
+					!PQconsumeInput(call->conn))
+					ereport(ERROR,
+							(errcode(ERRCODE_CONNECTION_FAILURE),
+							 errmsg("lost the connection to server \"%s\"", call->servername),
+							 errdetail_internal("%s", pchomp(PQerrorMessage(call->conn)))));
+			}
+		}
+	}
+	PG_FINALLY();
+	{
+		if (set != NULL)
+			FreeWaitEventSet(set);
+	}
+	PG_END_TRY();
+	pfree(events);
+}
+
 /* Raise the error a shard answered with, as its own. */
 static void pg_attribute_noreturn()
 shard_error(PGresult *res, PGconn *conn, const char *servername, const char *sql)
@@ -363,18 +452,110 @@ shard_error(PGresult *res, PGconn *conn, const char *servername, const char *sql
 			 errcontext("statement on server \"%s\": %.200s", servername, sql)));
 }
 
-/* A time as an SQL literal in UTC: '2025-01-01 00:00:00.5+00'. */
+/*
+ * A value of a shard's statement: the next parameter, $n::cast, its text
+ * kept for the call.  The statement's text is so the same for every mget
+ * of the same shape, and is prepared once per connection.
+ */
 static void
-append_time(StringInfo sql, TimestampTz t)
+append_param(ShardCall *call, const char *text, const char *cast)
+{
+	if (call->nparams == call->maxparams)
+	{
+		call->maxparams = call->maxparams == 0 ? 16 : call->maxparams * 2;
+		call->params = call->params == NULL
+			? palloc(sizeof(char *) * call->maxparams)
+			: repalloc(call->params, sizeof(char *) * call->maxparams);
+	}
+	call->params[call->nparams++] = text;
+	appendStringInfo(&call->sql, "$%d::%s", call->nparams, cast);
+}
+
+/* Run a statement of no rows on conn and wait for it; raise its error. */
+static void
+shard_command(PGconn *conn, const char *servername, const char *sql)
+{
+	PGresult   *res;
+
+	if (!PQsendQuery(conn, sql))
+		shard_error(NULL, conn, servername, sql);
+	res = shard_result(conn, servername);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		shard_error(res, conn, servername, sql);
+	PQclear(res);
+}
+
+/*
+ * Send a call's statement on its connection, prepared there: on first use
+ * of its text the statement is prepared (PREPARE podrec_N, one round trip,
+ * which the shard plans as its plan cache decides: custom plans for the
+ * first runs, then the generic plan if it costs no more), and is run from
+ * then on by name with the call's parameters.  A connection keeps
+ * SHARD_MAX_PREPARED statements; past that the oldest is deallocated.  The
+ * answer comes in binary: documents as their images, not as JSON text.
+ * False if the connection is broken.
+ */
+static bool
+shard_send(ShardCall *call)
+{
+	ShardConn  *sc = shard_conn_of(call->conn);
+	int			slot = -1;
+	char		name[32];
+
+	if (sc == NULL)
+		elog(ERROR, "a shard call without a kept connection");
+	for (int i = 0; i < sc->nprepared; i++)
+		if (sc->prepared[i] != NULL && strcmp(sc->prepared[i], call->sql.data) == 0)
+			slot = i;
+	if (slot < 0)
+	{
+		char	   *text = MemoryContextStrdup(TopMemoryContext, call->sql.data);
+		PGresult   *res;
+
+		if (sc->nprepared < SHARD_MAX_PREPARED)
+			slot = sc->nprepared;
+		else
+		{
+			slot = sc->next_slot;
+			sc->next_slot = (sc->next_slot + 1) % SHARD_MAX_PREPARED;
+			pfree(sc->prepared[slot]);
+			sc->prepared[slot] = NULL;
+			snprintf(name, sizeof(name), "DEALLOCATE podrec_%d", slot);
+			shard_command(call->conn, call->servername, name);
+		}
+		snprintf(name, sizeof(name), "podrec_%d", slot);
+		if (!PQsendPrepare(call->conn, name, call->sql.data, 0, NULL))
+		{
+			pfree(text);
+			return false;
+		}
+		res = shard_result(call->conn, call->servername);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		{
+			pfree(text);
+			shard_error(res, call->conn, call->servername, call->sql.data);
+		}
+		PQclear(res);
+		sc->prepared[slot] = text;
+		if (slot == sc->nprepared)
+			sc->nprepared++;
+	}
+	snprintf(name, sizeof(name), "podrec_%d", slot);
+	return PQsendQueryPrepared(call->conn, name, call->nparams, call->params, NULL, NULL, 1) != 0;
+}
+
+/* A time as a parameter, in UTC: '2025-01-01 00:00:00.5+00'. */
+static void
+append_time(ShardCall *call, TimestampTz t)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
 	char		buf[MAXDATELEN + 1];
 
 	if (TIMESTAMP_IS_NOBEGIN(t))
-		appendStringInfoString(sql, "'-infinity'::pg_catalog.timestamptz");
+		append_param(call, "-infinity", "pg_catalog.timestamptz");
 	else if (TIMESTAMP_IS_NOEND(t))
-		appendStringInfoString(sql, "'infinity'::pg_catalog.timestamptz");
+		append_param(call, "infinity", "pg_catalog.timestamptz");
 	else
 	{
 		if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
@@ -382,19 +563,19 @@ append_time(StringInfo sql, TimestampTz t)
 					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 					 errmsg("timestamp out of range")));
 		EncodeDateTime(&tm, fsec, false, 0, NULL, USE_ISO_DATES, buf);
-		appendStringInfo(sql, "'%s+00'::pg_catalog.timestamptz", buf);
+		append_param(call, psprintf("%s+00", buf), "pg_catalog.timestamptz");
 	}
 }
 
-/* A value as an SQL literal of its type, through the type's output function. */
+/* A value as a parameter of its type, through the type's output function. */
 static void
-append_literal(StringInfo sql, Datum value, Oid type, const char *cast)
+append_literal(ShardCall *call, Datum value, Oid type, const char *cast)
 {
 	Oid			out;
 	bool		varlena;
 
 	getTypeOutputInfo(type, &out, &varlena);
-	appendStringInfo(sql, "%s::%s", quote_literal_cstr(OidOutputFunctionCall(out, value)), cast);
+	append_param(call, OidOutputFunctionCall(out, value), cast);
 }
 
 /*
@@ -402,8 +583,10 @@ append_literal(StringInfo sql, Datum value, Oid type, const char *cast)
  * podrec.find's own query, so that both order alike.
  */
 static void
-append_sort_expr(StringInfo sql, const FindRequest *req)
+append_sort_expr(ShardCall *call, const FindRequest *req)
 {
+	StringInfo	sql = &call->sql;
+
 	switch (req->sort)
 	{
 		case FIND_SORT_CREATED:
@@ -420,7 +603,7 @@ append_sort_expr(StringInfo sql, const FindRequest *req)
 			break;
 		case FIND_SORT_FLAT:
 			appendStringInfoString(sql, "COALESCE(podrec.flat_get(i.doc, ");
-			append_literal(sql, PointerGetDatum(req->sort_key), TEXTOID, "pg_catalog.text");
+			append_literal(call, PointerGetDatum(req->sort_key), TEXTOID, "pg_catalog.text");
 			appendStringInfoString(sql, "), 'null'::pg_catalog.jsonb)");
 			break;
 	}
@@ -444,29 +627,29 @@ append_branch(ShardCall *call, const FindRequest *req, int reqno, const char *ac
 	appendStringInfo(sql, "(SELECT %d, pg_catalog.row_number() OVER ()::pg_catalog.int4, %s FROM (SELECT %s "
 					 "FROM podrec.items AS i WHERE i.flow_id OPERATOR(pg_catalog.=) ",
 					 reqno, outer, inner);
-	append_literal(sql, PointerGetDatum(req->flow_id), TEXTOID, "pg_catalog.text");
+	append_literal(call, PointerGetDatum(req->flow_id), TEXTOID, "pg_catalog.text");
 	if (tenant)
 	{
 		appendStringInfoString(sql, " AND i.account_id OPERATOR(pg_catalog.=) ");
 		if (account != NULL)
-			appendStringInfo(sql, "%s::pg_catalog.text", quote_literal_cstr(account));
+			append_param(call, account, "pg_catalog.text");
 		else
 			appendStringInfoString(sql, "NULL::pg_catalog.text");
 	}
 	appendStringInfoString(sql, " AND i.status OPERATOR(pg_catalog.=) ANY (");
-	append_literal(sql, req->statuses, TEXTARRAYOID, "pg_catalog.text[]");
+	append_literal(call, req->statuses, TEXTARRAYOID, "pg_catalog.text[]");
 	appendStringInfoChar(sql, ')');
 	if (req->start != DT_NOBEGIN || req->end != DT_NOEND)
 	{
 		appendStringInfoString(sql, " AND i.created_at OPERATOR(pg_catalog.>=) ");
-		append_time(sql, req->start);
+		append_time(call, req->start);
 		appendStringInfoString(sql, " AND i.created_at OPERATOR(pg_catalog.<) ");
-		append_time(sql, req->end);
+		append_time(call, req->end);
 	}
 	if (req->filter != NULL)
 	{
 		appendStringInfoString(sql, " AND podrec.matches(i.doc, ");
-		append_literal(sql, JsonbPGetDatum(req->filter), JSONBOID, "pg_catalog.jsonb");
+		append_literal(call, JsonbPGetDatum(req->filter), JSONBOID, "pg_catalog.jsonb");
 		appendStringInfoChar(sql, ')');
 	}
 	if (req->has_after)
@@ -474,27 +657,29 @@ append_branch(ShardCall *call, const FindRequest *req, int reqno, const char *ac
 		appendStringInfoString(sql, " AND ROW(");
 		if (req->sort != FIND_SORT_CREATED)
 		{
-			append_sort_expr(sql, req);
+			append_sort_expr(call, req);
 			appendStringInfoString(sql, ", ");
 		}
 		appendStringInfo(sql, "i.created_at, i.id) %s ROW(", cmp);
 		if (req->sort == FIND_SORT_FLAT)
 		{
-			append_literal(sql, req->after_value, JSONBOID, "pg_catalog.jsonb");
+			append_literal(call, req->after_value, JSONBOID, "pg_catalog.jsonb");
 			appendStringInfoString(sql, ", ");
 		}
 		else if (req->sort != FIND_SORT_CREATED)
 		{
-			append_time(sql, DatumGetTimestampTz(req->after_value));
+			append_time(call, DatumGetTimestampTz(req->after_value));
 			appendStringInfoString(sql, ", ");
 		}
-		append_time(sql, req->after_created);
-		appendStringInfo(sql, ", " INT64_FORMAT "::pg_catalog.int8)", req->after_id);
+		append_time(call, req->after_created);
+		appendStringInfoString(sql, ", ");
+		append_param(call, psprintf(INT64_FORMAT, req->after_id), "pg_catalog.int8");
+		appendStringInfoChar(sql, ')');
 	}
 	appendStringInfoString(sql, " ORDER BY ");
 	if (req->sort != FIND_SORT_CREATED)
 	{
-		append_sort_expr(sql, req);
+		append_sort_expr(call, req);
 		appendStringInfo(sql, " %s, ", dir);
 	}
 	appendStringInfo(sql, "i.created_at %s, i.id %s LIMIT " INT64_FORMAT " OFFSET " INT64_FORMAT ") AS q)",
@@ -694,6 +879,45 @@ podrec_jsonb_image(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The foreign server of each request's flow: the partition of
+ * podrec.items its flow_id hashes to, as PostgreSQL routes a row (the
+ * partition key's hash function, the greatest modulus of the bounds), from
+ * the relation cache, which invalidation keeps current.  InvalidOid when
+ * no partition, or one that is not a foreign table, holds the flow.
+ */
+static void
+shard_servers(const FindRequest *reqs, int n, Oid *servers)
+{
+	Oid			relid = RangeVarGetRelid(makeRangeVar("podrec", "items", -1), AccessShareLock, false);
+	Relation	rel = table_open(relid, NoLock);
+	PartitionKey key = RelationGetPartitionKey(rel);
+	PartitionDesc pd = RelationGetPartitionDesc(rel, true);
+
+	if (key == NULL || key->strategy != PARTITION_STRATEGY_HASH || key->partnatts != 1 ||
+		pd->boundinfo == NULL)
+	{
+		table_close(rel, NoLock);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("podrec.items is not hash-partitioned by flow_id"),
+				 errhint("podrec.shard_setup makes a coordinator's podrec.items.")));
+	}
+	for (int i = 0; i < n; i++)
+	{
+		Datum		value = PointerGetDatum(reqs[i].flow_id);
+		bool		isnull = false;
+		uint64		hash = compute_partition_hash_value(1, key->partsupfunc, key->partcollation,
+														&value, &isnull);
+		int			idx = pd->boundinfo->indexes[hash % (uint64) pd->boundinfo->nindexes];
+
+		servers[i] = InvalidOid;
+		if (idx >= 0 && get_rel_relkind(pd->oids[idx]) == RELKIND_FOREIGN_TABLE)
+			servers[i] = GetForeignTable(pd->oids[idx])->serverid;
+	}
+	table_close(rel, NoLock);
+}
+
+/*
  * The items of n checked finds, from the shards: into *rows (*nrows of
  * them), sorted by request and rank.  Raises the error of a single node for
  * the first request whose flow the caller does not see.
@@ -734,21 +958,10 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 	if (route_plan == NULL)
 	{
 		SPIPlanPtr	plan = SPI_prepare(
-									   "WITH p AS MATERIALIZED ("
-									   " SELECT t.ftserver AS server, b.m[1]::pg_catalog.int4 AS modulus,"
-									   "  b.m[2]::pg_catalog.int4 AS remainder"
-									   " FROM pg_catalog.pg_inherits AS h"
-									   " JOIN pg_catalog.pg_foreign_table AS t ON t.ftrelid OPERATOR(pg_catalog.=) h.inhrelid"
-									   " JOIN pg_catalog.pg_class AS c ON c.oid OPERATOR(pg_catalog.=) h.inhrelid"
-									   " CROSS JOIN LATERAL pg_catalog.regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid),"
-									   "  'modulus (\\d+), remainder (\\d+)') AS b (m)"
-									   " WHERE h.inhparent OPERATOR(pg_catalog.=) 'podrec.items'::pg_catalog.regclass)"
-									   "SELECT r.n::pg_catalog.int4, f.id IS NOT NULL, p.server,"
-									   " podrec.is_admin(), podrec.current_account()"
+									   "SELECT r.n::pg_catalog.int4, f.id IS NOT NULL,"
+									   " (SELECT podrec.is_admin()), (SELECT podrec.current_account())"
 									   " FROM pg_catalog.unnest($1) WITH ORDINALITY AS r (flow, n)"
 									   " LEFT JOIN podrec.flows AS f ON f.id OPERATOR(pg_catalog.=) r.flow"
-									   " LEFT JOIN p ON pg_catalog.satisfies_hash_partition('podrec.items'::pg_catalog.regclass,"
-									   "  p.modulus, p.remainder, r.flow)"
 									   " ORDER BY 1",
 									   1, &argtype);
 
@@ -759,9 +972,9 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 	rc = SPI_execute_plan(route_plan, &flows, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_plan failed for the shards of an mget: %s", SPI_result_code_string(rc));
-	tenant = !DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
+	tenant = !DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
 	{
-		Datum		a = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &isnull);
+		Datum		a = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
 
 		if (!isnull)
 			account = MemoryContextStrdup(cxt, TextDatumGetCString(a));
@@ -771,7 +984,6 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 		HeapTuple	row = SPI_tuptable->vals[r];
 		int			i = DatumGetInt32(SPI_getbinval(row, SPI_tuptable->tupdesc, 1, &isnull)) - 1;
 		bool		seen = DatumGetBool(SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull));
-		Datum		server = SPI_getbinval(row, SPI_tuptable->tupdesc, 3, &isnull);
 
 		if (!seen)
 		{
@@ -785,9 +997,9 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 					 errmsg("%sflow \"%.*s%s\" does not exist", reqs[i].prefix, cut, id,
 							cut < len ? "..." : "")));
 		}
-		servers[i] = isnull ? InvalidOid : DatumGetObjectId(server);
 	}
 	SPI_finish();
+	shard_servers(reqs, n, servers);
 
 	/* 2. one statement per shard, sent to every shard before any is read */
 	inner = item_columns(itemdesc, false);
@@ -826,16 +1038,16 @@ shard_answer(FindRequest *reqs, int n, TupleDesc itemdesc, ShardRow **rowsp, int
 			appendStringInfoString(&call->sql, "\n) AS a");
 			call->servername = GetForeignServer(call->server)->servername;
 			call->conn = shard_connection(call->server);
-			/* binary: documents come as their images, not as JSON text */
-			if (!PQsendQueryParams(call->conn, call->sql.data, 0, NULL, NULL, NULL, NULL, 1))
+			if (!shard_send(call))
 			{
 				/* a kept connection that broke since: once more, anew */
 				shard_disconnect(shard_conn_of(call->conn));
 				call->conn = shard_connection(call->server);
-				if (!PQsendQueryParams(call->conn, call->sql.data, 0, NULL, NULL, NULL, NULL, 1))
+				if (!shard_send(call))
 					shard_error(NULL, call->conn, call->servername, call->sql.data);
 			}
 		}
+		shard_wait_all(calls, ncalls);
 		for (int c = 0; c < ncalls; c++)
 			read_answer(&calls[c], itemdesc, &rows, &nrows, &cap);
 	}
