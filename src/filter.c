@@ -637,7 +637,9 @@ sampled_path_hits(PlannerInfo *root, Node *item, Datum path)
 	VariableStatData vardata;
 	AttStatsSlot sslot;
 	FmgrInfo	flinfo;
+	static const int kinds[] = {STATISTIC_KIND_MCV, STATISTIC_KIND_HISTOGRAM};
 	int			i,
+				k,
 				hits = 0,
 				samples = 0;
 
@@ -648,18 +650,11 @@ sampled_path_hits(PlannerInfo *root, Node *item, Datum path)
 		return -1;
 	}
 	fmgr_info(F_JSONB_PATH_MATCH_OPR, &flinfo);
-	if (get_attstatsslot(&sslot, vardata.statsTuple, STATISTIC_KIND_MCV, InvalidOid,
-						 ATTSTATSSLOT_VALUES))
+	for (k = 0; k < (int) lengthof(kinds); k++)
 	{
-		for (i = 0; i < sslot.nvalues; i++)
-			if (sample_path_matches(&flinfo, sslot.values[i], path))
-				hits++;
-		samples += sslot.nvalues;
-		free_attstatsslot(&sslot);
-	}
-	if (get_attstatsslot(&sslot, vardata.statsTuple, STATISTIC_KIND_HISTOGRAM, InvalidOid,
-						 ATTSTATSSLOT_VALUES))
-	{
+		if (!get_attstatsslot(&sslot, vardata.statsTuple, kinds[k], InvalidOid,
+							  ATTSTATSSLOT_VALUES))
+			continue;
 		for (i = 0; i < sslot.nvalues; i++)
 			if (sample_path_matches(&flinfo, sslot.values[i], path))
 				hits++;
