@@ -107,39 +107,9 @@ CREATE FUNCTION podrec.record_time_text(ts pg_catalog.timestamptz)
 COMMENT ON FUNCTION podrec.record_time_text(pg_catalog.timestamptz) IS
 	'a timestamp as record_create and record_query show it: ISO 8601 in UTC, 2025-01-01T10:30:00Z, fractions of a second only when there are some';
 
--- The SQL expression of one response entry, over items row alias i.
-CREATE FUNCTION podrec.record_entry_sql(def pg_catalog.jsonb, entry pg_catalog.jsonb)
-	RETURNS pg_catalog.text
-	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	fkey text;
-	expr text;
-BEGIN
-	IF entry ? 'from' THEN
-		RETURN CASE entry ->> 'from'
-			WHEN 'unique_id' THEN 'pg_catalog.to_jsonb(i.unique_id)'
-			WHEN 'account_id' THEN 'pg_catalog.to_jsonb(i.account_id)'
-			WHEN 'created_at' THEN 'pg_catalog.to_jsonb(podrec.record_time_text(i.created_at))'
-			WHEN 'updated_at' THEN 'pg_catalog.to_jsonb(podrec.record_time_text(i.updated_at))'
-		END;
-	END IF;
-	SELECT e ->> 'key' INTO fkey FROM jsonb_array_elements(def) AS e WHERE e ->> 'name' = entry ->> 'field';
-	expr := format('(i.doc OPERATOR(pg_catalog.#>) %L::pg_catalog.text[])', podrec.flat_key_path(fkey)::text);
-	IF entry ->> 'as' = 'text' THEN
-		expr := format('(SELECT CASE WHEN pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) ''string'' OR v IS NULL THEN v '
-			'ELSE pg_catalog.to_jsonb(v::pg_catalog.text) END FROM (SELECT %s AS v) AS x)', expr);
-	END IF;
-	RETURN expr;
-END
-$$;
-
-COMMENT ON FUNCTION podrec.record_entry_sql(pg_catalog.jsonb, pg_catalog.jsonb) IS
-	'internal: the SQL expression (over podrec.items AS i) of one response entry of a record type''s API: a column ("from") or a field''s value, "as": "text" for JSON text';
-
--- One query, with record_entry_sql's expressions inline: a PL/pgSQL call per
--- entry cost more than the rest of the request's SQL text together.
+-- The SQL expression of a response, one query: an entry is a column ("from")
+-- or a field's value ("as": "text" for JSON text); a PL/pgSQL call per entry
+-- cost more than the rest of the request's SQL text together.
 CREATE FUNCTION podrec.record_response_sql(def pg_catalog.jsonb, entries pg_catalog.jsonb)
 	RETURNS pg_catalog.text
 	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
