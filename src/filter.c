@@ -19,6 +19,7 @@
  */
 #include "podrec.h"
 
+#include "catalog/pg_am.h"
 #include "catalog/pg_statistic.h"
 #include "catalog/pg_type.h"
 #include "filter_eval.h"
@@ -28,11 +29,14 @@
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/supportnodes.h"
+#include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
+#include "optimizer/plancat.h"
 #include "parser/parse_func.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/index_selfuncs.h"
 #include "utils/jsonpath.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -863,7 +867,8 @@ sample_matches(const PreparedFilter *pf, Datum value, bool has_time, TimestampTz
  * The fraction of the column's sampled values (most common values and
  * histogram) that match, or -1 when the statistics hold too few of them.
  * ANALYZE leaves out values wider than 1 kB, so for large items the
- * statistics are often empty.  *hits is the number of samples that match.
+ * statistics are often empty.  *hits is the number of samples that match,
+ * a most common value counting SAMPLE_MIN_HITS.
  */
 static Selectivity
 sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
@@ -897,7 +902,8 @@ sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
 			if (sample_matches(pf, sslot.values[i], has_time, at))
 			{
 				mcv_match += sslot.numbers[i];
-				(*hits)++;
+				/* a common value's share is measured, not met by chance */
+				*hits += SAMPLE_MIN_HITS;
 			}
 		}
 		samples += sslot.nvalues;
@@ -917,8 +923,11 @@ sampled_selectivity(PlannerInfo *root, Node *item, int varRelid,
 		free_attstatsslot(&sslot);
 	}
 	ReleaseVariableStats(vardata);
-	/* Too small a sample says little; let the structure decide. */
-	if (samples < MIN_SAMPLES)
+	/*
+	 * Too small a sample says little; let the structure decide.  Unless the
+	 * most common values hold most of the rows: their shares are measured.
+	 */
+	if (samples < MIN_SAMPLES && mcv_total < 0.5)
 		return -1.0;
 	if (hist < 0)
 		return mcv_match;
@@ -1006,4 +1015,103 @@ podrec_matches_support(PG_FUNCTION_ARGS)
 	if (IsA(rawreq, SupportRequestSimplify))
 		PG_RETURN_POINTER(podrec_simplify_collation((SupportRequestSimplify *) rawreq));
 	PG_RETURN_POINTER(NULL);
+}
+
+/*
+ * GIN index paths that serve matches().
+ *
+ * The planner estimates an index path from its index conditions: for
+ * matches() that is the item @@ jsonpath condition the support function
+ * derives, which PostgreSQL's jsonb estimator takes at its default 1% of
+ * the rows whenever it may not read the column's statistics, as under
+ * row-level security (statistic_proc_security_check).  A tenant's rare
+ * filter was then planned as if the index returned 1% of the table, and
+ * the planner ANDed the bitmap with a btree of every record of the type
+ * to cut heap visits that do not happen.  So a GIN index path whose
+ * condition comes from matches() is estimated with matches()'s own
+ * estimate of the same filter (matches_selectivity) when that is the
+ * smaller: the jsonpath is what the filter compiles to, so the two keep
+ * nearly the same items.
+ */
+static get_relation_info_hook_type prev_get_relation_info_hook = NULL;
+
+/* Is clause a call of a function that podrec_matches_support serves? */
+static bool
+is_matches_call(Expr *clause)
+{
+	FmgrInfo	flinfo;
+	Oid			support;
+
+	if (!IsA(clause, FuncExpr))
+		return false;
+	support = get_func_support(((FuncExpr *) clause)->funcid);
+	if (!OidIsValid(support))
+		return false;
+	fmgr_info(support, &flinfo);
+	return flinfo.fn_addr == podrec_matches_support;
+}
+
+/* gincostestimate, with matches()'s estimate for the conditions it derived. */
+static void
+matches_gin_costestimate(PlannerInfo *root, IndexPath *path, double loop_count,
+						 Cost *startup_cost, Cost *total_cost,
+						 Selectivity *selectivity, double *correlation,
+						 double *pages)
+{
+	IndexOptInfo *index = path->indexinfo;
+	List	   *quals = NIL;
+	bool		derived = false;
+	ListCell   *lc;
+	Selectivity sel;
+
+	gincostestimate(root, path, loop_count, startup_cost, total_cost,
+					selectivity, correlation, pages);
+	foreach(lc, path->indexclauses)
+	{
+		IndexClause *iclause = lfirst_node(IndexClause, lc);
+
+		if (iclause->lossy && is_matches_call(iclause->rinfo->clause))
+		{
+			quals = lappend(quals, iclause->rinfo);
+			derived = true;
+		}
+		else
+			quals = list_concat(quals, iclause->indexquals);
+	}
+	if (!derived)
+		return;
+	sel = clauselist_selectivity(root, add_predicate_to_index_quals(index, quals),
+								 index->rel->relid, JOIN_INNER, NULL);
+	if (sel >= *selectivity)
+		return;
+	/* gincostestimate charges each index tuple it expects to return */
+	*total_cost -= (*selectivity - sel) * index->rel->tuples *
+		(cpu_index_tuple_cost + cpu_operator_cost * list_length(quals));
+	*total_cost = Max(*total_cost, *startup_cost);
+	*selectivity = sel;
+}
+
+/* get_relation_info_hook: GIN indexes are estimated by matches_gin_costestimate. */
+static void
+matches_relation_info(PlannerInfo *root, Oid relid, bool inhparent, RelOptInfo *rel)
+{
+	ListCell   *lc;
+
+	if (prev_get_relation_info_hook)
+		prev_get_relation_info_hook(root, relid, inhparent, rel);
+	foreach(lc, rel->indexlist)
+	{
+		IndexOptInfo *index = lfirst_node(IndexOptInfo, lc);
+
+		if (index->relam == GIN_AM_OID && index->amcostestimate == (void (*) ()) gincostestimate)
+			index->amcostestimate = (void (*) ()) matches_gin_costestimate;
+	}
+}
+
+/* Called when the library is loaded. */
+void
+podrec_filter_planner_init(void)
+{
+	prev_get_relation_info_hook = get_relation_info_hook;
+	get_relation_info_hook = matches_relation_info;
 }

@@ -43,4 +43,7 @@ extern bool podrec_filter_eval(const PreparedFilter *pf, Jsonb *item,
 							   bool has_time, TimestampTz at);
 extern const char *podrec_filter_dialect_name(FilterDialect dialect);
 
+/* filter.c: planner hooks, installed when the library is loaded */
+extern void podrec_filter_planner_init(void);
+
 #endif							/* PODREC_FILTER_EVAL_H */

@@ -12,6 +12,7 @@
  */
 #include "podrec.h"
 
+#include "filter_eval.h"
 #include "ratelimit.h"
 #include "record_types.h"
 
@@ -28,6 +29,7 @@ _PG_init(void)
 {
 	podrec_ratelimit_init();
 	podrec_records_init();
+	podrec_filter_planner_init();
 
 	/* After every module has defined its settings: podrec.* is ours. */
 	MarkGUCPrefixReserved("podrec");
